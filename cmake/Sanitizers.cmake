@@ -1,0 +1,9 @@
+# SWITCHBOARD_SANITIZE=address;undefined or thread: instruments every target.
+if(SWITCHBOARD_SANITIZE)
+  if("thread" IN_LIST SWITCHBOARD_SANITIZE AND "address" IN_LIST SWITCHBOARD_SANITIZE)
+    message(FATAL_ERROR "ThreadSanitizer and AddressSanitizer cannot be combined")
+  endif()
+  list(JOIN SWITCHBOARD_SANITIZE "," _sanitizers)
+  add_compile_options(-fsanitize=${_sanitizers} -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=${_sanitizers})
+endif()

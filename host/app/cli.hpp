@@ -1,0 +1,26 @@
+// The command line (a user contract; see docs/configuration.md):
+//   switchboard --config FILE            run (also: switchboard serve --config FILE)
+//   switchboard check --config FILE      validate the config and load every plugin
+//   switchboard plugins [--config FILE]  list the plugins found
+//   switchboard --version
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace switchboard::app {
+
+struct Command {
+  enum class Name { serve, check, plugins, version, help };
+  Name name = Name::help;
+  std::string config;
+  std::string log_level;  // overrides the config's log.level when set
+  bool print = false;     // check --print: show the effective config, secrets hidden
+};
+
+// A Command, or the error message for a command line that makes no sense.
+std::variant<Command, std::string> parse_cli(const std::vector<std::string> &args);
+std::string usage();
+
+}  // namespace switchboard::app

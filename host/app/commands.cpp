@@ -1,0 +1,181 @@
+#include "app/commands.hpp"
+
+#include <csignal>
+#include <iomanip>
+#include <ostream>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "app/application.hpp"
+#include "app/logging.hpp"
+#include "config/plugin_checks.hpp"
+#include "plugin/instance.hpp"
+#include "switchboard/abi.h"
+
+namespace switchboard::app {
+namespace {
+
+struct Loaded {
+  config::Config config;
+  std::shared_ptr<plugin::Registry> registry;
+  config::Diagnostics diags;
+};
+
+// Reads the config and the plugins it can see, running every check that needs
+// no instance.
+Loaded load(const std::string &file) {
+  Loaded out;
+  config::YamlDocument doc;
+  out.config = config::load(file, config::process_env(), out.diags, &doc);
+  out.registry = std::make_shared<plugin::Registry>();
+  out.registry->scan(plugin::Registry::search_path(out.config.plugin_dirs));
+  config::check_plugins(out.config, doc, *out.registry, out.diags);
+  return out;
+}
+
+std::string version_line() {
+  return std::string("switchboard ") + SWITCHBOARD_VERSION + " (plugin ABI " + std::to_string(SB_ABI_MAJOR) + "." +
+         std::to_string(SB_ABI_MINOR) + ")";
+}
+
+// Creates each provider and transport once, as serve would, and reports the
+// factories that fail at their entry's position.
+void try_create(const Loaded &loaded, config::Diagnostics &diags) {
+  admin::Metrics metrics;
+  core::Executor executor(1);
+  config::Diagnostics unused;
+  config::YamlDocument doc = config::YamlDocument::load(loaded.config.file, config::process_env(), unused);
+  auto attempt = [&](const std::string &kind, const std::string &name, const std::string &id, const nlohmann::json &cfg,
+                     const std::string &pointer) {
+    auto plugin = loaded.registry->find(id);
+    if (!plugin) {
+      return;
+    }
+    std::string error;
+    if (!plugin::Instance::create(plugin, name, cfg, {executor, metrics}, error)) {
+      doc.error_at_value(diags, pointer, kind + " '" + name + "': plugin '" + id + "' failed to start: " + error);
+    }
+  };
+  for (const auto *p : loaded.config.providers()) {
+    attempt(p->kind, p->name, p->plugin, p->config, p->pointer);
+  }
+  for (const auto &t : loaded.config.transports) {
+    attempt("transport", t.name, t.plugin, t.config, t.pointer);
+  }
+}
+
+int check(const Command &cmd, std::ostream &out, std::ostream &err) {
+  Loaded loaded = load(cmd.config);
+  if (loaded.diags.empty()) {
+    try_create(loaded, loaded.diags);
+  }
+  if (!loaded.diags.empty()) {
+    loaded.diags.print(err);
+    err << loaded.diags.size() << (loaded.diags.size() == 1 ? " problem" : " problems") << " in " << cmd.config << "\n";
+    return 1;
+  }
+  if (cmd.print) {
+    config::Diagnostics unused;
+    const auto doc = config::YamlDocument::load(cmd.config, config::process_env(), unused);
+    out << config::redacted(doc.root()).dump(2) << "\n";
+  }
+  const auto &c = loaded.config;
+  out << cmd.config << ": ok (" << c.stt.size() << " stt, " << c.llm.size() << " llm, " << c.tts.size() << " tts, "
+      << (c.cache ? 1 : 0) << " cache, " << c.transports.size() << " transports)\n";
+  return 0;
+}
+
+int plugins(const Command &cmd, std::ostream &out, std::ostream &err) {
+  std::vector<std::filesystem::path> dirs;
+  if (!cmd.config.empty()) {
+    config::Diagnostics diags;
+    const auto c = config::load(cmd.config, config::process_env(), diags);
+    diags.print(err);
+    dirs = c.plugin_dirs;
+  }
+  plugin::Registry registry;
+  registry.scan(plugin::Registry::search_path(dirs));
+  out << std::left << std::setw(24) << "ID" << std::setw(11) << "KIND" << std::setw(10) << "VERSION" << std::setw(6)
+      << "ABI"
+      << "PATH\n";
+  for (const auto &p : registry.plugins()) {
+    const auto &i = p->info();
+    out << std::setw(24) << i.id << std::setw(11) << plugin::kind_name(i.kind) << std::setw(10) << i.version
+        << std::setw(6) << (std::to_string(i.abi_major) + "." + std::to_string(i.abi_minor)) << i.path.string() << "\n";
+  }
+  for (const auto &r : registry.refused()) {
+    out << "refused " << r.path.string() << ": " << r.reason << "\n";
+  }
+  return 0;
+}
+
+int serve(const Command &cmd, std::ostream &err) {
+  Loaded loaded = load(cmd.config);
+  if (!loaded.diags.empty()) {
+    loaded.diags.print(err);
+    return 1;
+  }
+  configure_logging(cmd.log_level.empty() ? loaded.config.log.level : cmd.log_level, loaded.config.log.format);
+  spdlog::info("{} starting with {}", version_line(), cmd.config);
+  // Signals are caught before anything is started, so a stop request that
+  // arrives during start-up waits its turn instead of killing the process.
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set stop_signals(signals_io, SIGINT, SIGTERM);
+  boost::asio::signal_set reload_signal(signals_io, SIGHUP);
+  Application application(loaded.config, loaded.registry);
+  application.start();
+  stop_signals.async_wait([&](const boost::system::error_code &ec, int signal) {
+    if (!ec) {
+      spdlog::info("signal {}: stopping", signal);
+      reload_signal.cancel();
+    }
+  });
+  std::function<void()> wait_reload = [&] {
+    reload_signal.async_wait([&](const boost::system::error_code &ec, int) {
+      if (ec) {
+        return;
+      }
+      spdlog::info("SIGHUP: reloading {}", cmd.config);
+      Loaded next = load(cmd.config);
+      if (next.diags.empty()) {
+        application.reload(next.config, next.registry);
+      } else {
+        for (const auto &d : next.diags.sorted()) {
+          spdlog::error("reload refused: {}", config::format(d));
+        }
+      }
+      wait_reload();
+    });
+  };
+  wait_reload();
+  signals_io.run();
+  application.stop();
+  return 0;
+}
+
+}  // namespace
+
+int run_command(const Command &cmd, std::ostream &out, std::ostream &err) {
+  switch (cmd.name) {
+    case Command::Name::version:
+      out << version_line() << "\n";
+      return 0;
+    case Command::Name::help:
+      out << usage();
+      return 0;
+    case Command::Name::check:
+      configure_logging(cmd.log_level.empty() ? "warn" : cmd.log_level, "text");
+      return check(cmd, out, err);
+    case Command::Name::plugins:
+      configure_logging(cmd.log_level.empty() ? "off" : cmd.log_level, "text");
+      return plugins(cmd, out, err);
+    case Command::Name::serve:
+      configure_logging(cmd.log_level.empty() ? "info" : cmd.log_level, "text");
+      return serve(cmd, err);
+  }
+  return 2;
+}
+
+}  // namespace switchboard::app

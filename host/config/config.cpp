@@ -1,0 +1,287 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "config/schema.hpp"
+
+namespace switchboard::config {
+namespace {
+
+using nlohmann::json;
+
+std::string check_listen(const json &value) {
+  const auto &s = value.get_ref<const std::string &>();
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return "expected host:port, found '" + s + "'";
+  }
+  const std::string port = s.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit) || std::stoi(port) > 65535) {
+    return "port must be a number from 0 to 65535, found '" + port + "'";
+  }
+  return "";
+}
+
+Rule circuit_rule() {
+  return Rule::object({
+      optional("failure_threshold", Rule::integer(1, 1000)),
+      optional("window", Rule::integer(1, 10000)),
+      optional("min_calls", Rule::integer(1, 10000)),
+      optional("failure_rate", Rule::number(0.01, 1.0)),
+      optional("open_seconds", Rule::number(0.001, 86400)),
+      optional("max_open_seconds", Rule::number(0.001, 86400)),
+      optional("half_open_probes", Rule::integer(1, 1000)),
+  });
+}
+
+Rule timeouts_rule() {
+  return Rule::object({
+      optional("first_byte_ms", Rule::integer(1, 3600000)),
+      optional("idle_ms", Rule::integer(1, 3600000)),
+      optional("total_ms", Rule::integer(1, 86400000)),
+  });
+}
+
+Rule provider_rule() {
+  return Rule::object({
+      required("name", Rule::string()),
+      required("plugin", Rule::string()),
+      optional("config", Rule::plugin_config()),
+      optional("circuit", circuit_rule()),
+      optional("timeouts", timeouts_rule()),
+  });
+}
+
+Rule cache_rule() {
+  return Rule::object({
+      optional("name", Rule::string()),
+      required("plugin", Rule::string()),
+      optional("config", Rule::plugin_config()),
+  });
+}
+
+Rule transport_rule() {
+  return Rule::object({
+      required("name", Rule::string()),
+      required("plugin", Rule::string()),
+      optional("listen", Rule::string().check(check_listen)),
+      optional("config", Rule::plugin_config()),
+  });
+}
+
+const Rule &root_rule() {
+  static const Rule rule = Rule::object({
+      optional("plugin_dirs", Rule::array(Rule::string())),
+      optional("log", Rule::object({
+                          optional("level", Rule::string().one_of({"trace", "debug", "info", "warn", "error", "off"})),
+                          optional("format", Rule::string().one_of({"text", "json"})),
+                      })),
+      optional("stt", Rule::array(provider_rule())),
+      optional("llm", Rule::array(provider_rule())),
+      optional("tts", Rule::array(provider_rule())),
+      optional("cache", cache_rule()),
+      optional("sessions", Rule::object({
+                               optional("store", Rule::string().one_of({"memory"})),
+                               optional("idle_timeout_seconds", Rule::integer(1, 31536000)),
+                           })),
+      optional("transports", Rule::array(transport_rule())),
+  });
+  return rule;
+}
+
+// Typed reads that keep the default when a value has the wrong type: the
+// schema has already reported it.
+template <class T>
+void read(const json &object, const char *key, T &out) {
+  const auto it = object.find(key);
+  if (it == object.end()) {
+    return;
+  }
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (it->is_string()) out = it->template get<std::string>();
+  } else if constexpr (std::is_same_v<T, int>) {
+    if (it->is_number_integer()) out = it->template get<int>();
+  } else {
+    if (it->is_number()) out = it->template get<double>();
+  }
+}
+
+const json &member(const json &object, const char *key) {
+  static const json empty = json::object();
+  if (!object.is_object()) {
+    return empty;
+  }
+  const auto it = object.find(key);
+  return it != object.end() && it->is_object() ? *it : empty;
+}
+
+ProviderSpec decode_provider(const json &item, const std::string &kind, const std::string &pointer) {
+  ProviderSpec p;
+  p.kind = kind;
+  p.pointer = pointer;
+  if (!item.is_object()) {
+    return p;
+  }
+  read(item, "name", p.name);
+  read(item, "plugin", p.plugin);
+  p.config = member(item, "config");
+  const json &c = member(item, "circuit");
+  read(c, "failure_threshold", p.circuit.failure_threshold);
+  read(c, "window", p.circuit.window);
+  read(c, "min_calls", p.circuit.min_calls);
+  read(c, "failure_rate", p.circuit.failure_rate);
+  read(c, "open_seconds", p.circuit.open_seconds);
+  read(c, "max_open_seconds", p.circuit.max_open_seconds);
+  read(c, "half_open_probes", p.circuit.half_open_probes);
+  const json &t = member(item, "timeouts");
+  read(t, "first_byte_ms", p.timeouts.first_byte_ms);
+  read(t, "idle_ms", p.timeouts.idle_ms);
+  read(t, "total_ms", p.timeouts.total_ms);
+  return p;
+}
+
+std::vector<ProviderSpec> decode_chain(const json &root, const std::string &kind) {
+  std::vector<ProviderSpec> out;
+  const auto it = root.find(kind);
+  if (it == root.end() || !it->is_array()) {
+    return out;
+  }
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    out.push_back(decode_provider((*it)[i], kind, "/" + kind + "/" + std::to_string(i)));
+  }
+  return out;
+}
+
+void check_unique_names(const std::vector<ProviderSpec> &chain, const YamlDocument &doc, Diagnostics &diags) {
+  std::set<std::string> seen;
+  for (const auto &p : chain) {
+    if (!p.name.empty() && !seen.insert(p.name).second) {
+      doc.error_at_value(diags, p.pointer + "/name",
+                         "duplicate " + p.kind + " name '" + p.name + "': names must be unique within a kind");
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<const ProviderSpec *> Config::providers() const {
+  std::vector<const ProviderSpec *> out;
+  for (const auto *chain : {&stt, &llm, &tts}) {
+    for (const auto &p : *chain) {
+      out.push_back(&p);
+    }
+  }
+  if (cache) {
+    out.push_back(&*cache);
+  }
+  return out;
+}
+
+Config decode(const YamlDocument &doc, Diagnostics &diags) {
+  const json &root = doc.root();
+  if (!root.is_object()) {
+    doc.error_at_value(diags, "", "the config must be a mapping");
+    return {};
+  }
+  root_rule().validate(root, "", doc, diags);
+
+  Config c;
+  c.file = doc.file();
+  const auto base = std::filesystem::absolute(c.file).parent_path();
+  if (const auto it = root.find("plugin_dirs"); it != root.end() && it->is_array()) {
+    for (const auto &dir : *it) {
+      if (dir.is_string()) {
+        c.plugin_dirs.push_back((base / dir.get<std::string>()).lexically_normal());
+      }
+    }
+  }
+  read(member(root, "log"), "level", c.log.level);
+  read(member(root, "log"), "format", c.log.format);
+  c.stt = decode_chain(root, "stt");
+  c.llm = decode_chain(root, "llm");
+  c.tts = decode_chain(root, "tts");
+  if (const auto it = root.find("cache"); it != root.end() && it->is_object()) {
+    ProviderSpec cache = decode_provider(*it, "cache", "/cache");
+    if (cache.name.empty()) {
+      cache.name = cache.plugin;
+    }
+    c.cache = cache;
+  }
+  read(member(root, "sessions"), "store", c.sessions.store);
+  read(member(root, "sessions"), "idle_timeout_seconds", c.sessions.idle_timeout_seconds);
+  if (const auto it = root.find("transports"); it != root.end() && it->is_array()) {
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json &item = (*it)[i];
+      TransportSpec t;
+      t.pointer = "/transports/" + std::to_string(i);
+      if (item.is_object()) {
+        read(item, "name", t.name);
+        read(item, "plugin", t.plugin);
+        read(item, "listen", t.listen);
+        t.config = member(item, "config");
+      }
+      c.transports.push_back(t);
+    }
+  }
+
+  check_unique_names(c.stt, doc, diags);
+  check_unique_names(c.llm, doc, diags);
+  check_unique_names(c.tts, doc, diags);
+  std::set<std::string> transport_names;
+  for (const auto &t : c.transports) {
+    if (!t.name.empty() && !transport_names.insert(t.name).second) {
+      doc.error_at_value(diags, t.pointer + "/name", "duplicate transport name '" + t.name + "'");
+    }
+  }
+  return c;
+}
+
+Config load(const std::filesystem::path &file, const EnvLookup &env, Diagnostics &diags, YamlDocument *doc_out) {
+  const std::size_t before = diags.size();
+  YamlDocument doc = YamlDocument::load(file, env, diags);
+  Config c;
+  // A file that could not be parsed has no structure worth checking.
+  const bool parsed = diags.size() == before || !doc.root().empty();
+  if (parsed) {
+    c = decode(doc, diags);
+  }
+  c.file = file;
+  if (doc_out != nullptr) {
+    *doc_out = std::move(doc);
+  }
+  return c;
+}
+
+bool is_secret_key(const std::string &key) {
+  std::string lower(key);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  for (const char *word : {"key", "secret", "token", "password"}) {
+    if (lower.find(word) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+json redacted(const json &value) {
+  if (value.is_array()) {
+    json out = json::array();
+    for (const auto &item : value) {
+      out.push_back(redacted(item));
+    }
+    return out;
+  }
+  if (!value.is_object()) {
+    return value;
+  }
+  json out = json::object();
+  for (const auto &item : value.items()) {
+    const bool hide = is_secret_key(item.key()) && item.value().is_string() && !item.value().get<std::string>().empty();
+    out[item.key()] = hide ? json("***") : redacted(item.value());
+  }
+  return out;
+}
+
+}  // namespace switchboard::config

@@ -1,0 +1,90 @@
+// The host's configuration, as read from YAML (see docs/configuration.md).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/diagnostics.hpp"
+#include "config/env_substitution.hpp"
+#include "config/yaml_document.hpp"
+
+namespace switchboard::config {
+
+struct CircuitSettings {
+  int failure_threshold = 3;
+  int window = 20;            // calls in the failure-rate window
+  int min_calls = 10;         // calls before the rate is judged
+  double failure_rate = 0.5;  // fraction of the window that trips the breaker
+  double open_seconds = 30;
+  double max_open_seconds = 300;
+  int half_open_probes = 1;
+};
+
+struct TimeoutSettings {
+  int first_byte_ms = 10000;
+  int idle_ms = 10000;
+  int total_ms = 120000;
+};
+
+// One entry of the stt, llm or tts chain, or the cache.
+struct ProviderSpec {
+  std::string kind;  // "stt", "llm", "tts", "cache"
+  std::string name;
+  std::string plugin;
+  nlohmann::json config = nlohmann::json::object();
+  CircuitSettings circuit;
+  TimeoutSettings timeouts;
+  std::string pointer;  // where it stands in the document, e.g. "/llm/0"
+};
+
+struct TransportSpec {
+  std::string name;
+  std::string plugin;
+  std::string listen = "127.0.0.1:8000";
+  nlohmann::json config = nlohmann::json::object();
+  std::string pointer;
+};
+
+struct LogSettings {
+  std::string level = "info";
+  std::string format = "text";
+};
+
+struct SessionSettings {
+  std::string store = "memory";
+  int idle_timeout_seconds = 3600;
+};
+
+struct Config {
+  std::filesystem::path file;
+  std::vector<std::filesystem::path> plugin_dirs;  // absolute
+  LogSettings log;
+  std::vector<ProviderSpec> stt;
+  std::vector<ProviderSpec> llm;
+  std::vector<ProviderSpec> tts;
+  std::optional<ProviderSpec> cache;
+  SessionSettings sessions;
+  std::vector<TransportSpec> transports;
+
+  // Every provider and transport, chains first, for checks that treat them alike.
+  std::vector<const ProviderSpec *> providers() const;
+};
+
+// Checks the document against the host's schema and the rules between keys
+// (unique names), then decodes it; decoding tolerates what the checks
+// reported, so one pass finds every problem.
+Config decode(const YamlDocument &doc, Diagnostics &diags);
+
+// Reads, checks and decodes a config file.
+Config load(const std::filesystem::path &file, const EnvLookup &env, Diagnostics &diags,
+            YamlDocument *doc_out = nullptr);
+
+// The config as JSON with every secret-looking string replaced by "***".
+nlohmann::json redacted(const nlohmann::json &value);
+bool is_secret_key(const std::string &key);
+
+}  // namespace switchboard::config

@@ -1,0 +1,40 @@
+// Worker threads for host work and for plugins' Host::post: a pool running
+// an io_context, with delayed tasks on steady timers.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace switchboard::core {
+
+class Executor {
+ public:
+  explicit Executor(unsigned threads);
+  ~Executor();
+  Executor(const Executor &) = delete;
+  Executor &operator=(const Executor &) = delete;
+
+  void post(std::function<void()> fn);
+  // Runs fn after delay. Cancelling the returned timer runs fn early.
+  std::shared_ptr<boost::asio::steady_timer> post_after(std::chrono::milliseconds delay, std::function<void()> fn);
+
+  boost::asio::io_context &context() noexcept { return io_; }
+  std::size_t thread_count() const noexcept { return threads_.size(); }
+
+  // Lets queued work finish, then joins the threads. Idempotent.
+  void stop();
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace switchboard::core

@@ -1,0 +1,66 @@
+// The sb_host given to one plugin instance: logging under the instance's
+// name, metrics under its kind and name, and posted tasks tracked so they all
+// finish before the instance is destroyed.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <spdlog/logger.h>
+#include <boost/asio/steady_timer.hpp>
+
+#include "admin/metrics.hpp"
+#include "core/executor.hpp"
+#include "switchboard/abi.h"
+
+namespace switchboard::plugin {
+
+// What the host shares with all instances.
+struct HostContext {
+  core::Executor &executor;
+  admin::Metrics &metrics;
+};
+
+class HostServices {
+ public:
+  HostServices(HostContext context, std::string kind, std::string name, std::string config_json);
+  ~HostServices();
+  HostServices(const HostServices &) = delete;
+  HostServices &operator=(const HostServices &) = delete;
+
+  const sb_host *raw() const noexcept { return &host_; }
+  spdlog::logger &logger() noexcept { return *logger_; }
+
+  // Runs every pending posted task now and waits until none is running.
+  void drain();
+
+ private:
+  static void log(void *ctx, sb_log_level level, const char *message);
+  static void counter_add(void *ctx, const char *name, double value);
+  static void gauge_set(void *ctx, const char *name, double value);
+  static void histogram_observe(void *ctx, const char *name, double value);
+  static void post(void *ctx, std::uint32_t delay_ms, void (*fn)(void *), void *user);
+  static const void *get_extension(void *ctx, const char *id);
+
+  std::string metric_name(const char *name) const;
+  void task_finished(std::uint64_t id);
+
+  HostContext context_;
+  std::string kind_;
+  std::string name_;
+  std::string config_json_;
+  std::shared_ptr<spdlog::logger> logger_;
+  sb_host host_{};
+
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  std::uint64_t next_task_ = 1;
+  std::uint64_t outstanding_ = 0;
+  std::map<std::uint64_t, std::weak_ptr<boost::asio::steady_timer>> timers_;
+};
+
+}  // namespace switchboard::plugin

@@ -1,0 +1,62 @@
+// Calling an llm plugin from the host: a handler receives the stream.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plugin/cancel_source.hpp"
+#include "plugin/instance.hpp"
+#include "switchboard/llm.h"
+#include "switchboard/sdk/status.hpp"
+
+namespace switchboard::plugin {
+
+using sdk::Outcome;
+using sdk::Status;
+
+// Receives one completion. Must outlive the call: until on_done has returned.
+class LlmHandler {
+ public:
+  LlmHandler();
+  virtual ~LlmHandler() = default;
+  LlmHandler(const LlmHandler &) = delete;
+  LlmHandler &operator=(const LlmHandler &) = delete;
+
+  virtual void on_token(std::string_view text) = 0;
+  virtual void on_usage(std::uint32_t /*prompt_tokens*/, std::uint32_t /*completion_tokens*/) {}
+  virtual void on_done(const Outcome &outcome) = 0;
+
+  const sb_llm_callbacks *callbacks() const noexcept { return &callbacks_; }
+
+ private:
+  sb_llm_callbacks callbacks_{};
+};
+
+struct ChatMessage {
+  std::string role;
+  std::string content;
+};
+
+// A request in the host's terms; `view()` gives the ABI struct, valid while
+// this object lives unchanged.
+class LlmRequest {
+ public:
+  std::vector<ChatMessage> messages;
+  std::string model;
+  double temperature = -1;
+  int max_tokens = 0;
+
+  const sb_llm_request &view();
+
+ private:
+  std::vector<sb_llm_message> c_messages_;
+  sb_llm_request c_request_{};
+};
+
+// Starts a completion. An error outcome means nothing started and no
+// callback will come; otherwise handler.on_done comes exactly once.
+Outcome chat(const Instance &llm, LlmRequest &request, LlmHandler &handler, const CancelSource &cancel);
+
+}  // namespace switchboard::plugin

@@ -1,0 +1,60 @@
+/* Language-model plugins: a chat completion over a message list, streamed as
+ * text fragments. */
+#ifndef SWITCHBOARD_LLM_H
+#define SWITCHBOARD_LLM_H
+
+#include "switchboard/abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sb_llm_message {
+  /* "system", "user" or "assistant". */
+  const char *role;
+  const char *content;
+} sb_llm_message;
+
+/* Valid only during chat(): a plugin that works asynchronously copies what it
+ * needs. */
+typedef struct sb_llm_request {
+  size_t struct_size;
+  const sb_llm_message *messages;
+  size_t message_count;
+  /* NULL: the provider's configured model. */
+  const char *model;
+  /* Negative: the provider's default. */
+  double temperature;
+  /* Zero or negative: the provider's default. */
+  int32_t max_tokens;
+  /* Extra provider options as a JSON object, or NULL. */
+  const char *options_json;
+} sb_llm_request;
+
+/* Valid from chat() until on_done has returned. Callbacks may come from any
+ * thread but never two at once for one call. */
+typedef struct sb_llm_callbacks {
+  size_t struct_size;
+  void *user;
+  /* The next fragment of the answer (UTF-8, not NUL-terminated). */
+  void (*on_token)(void *user, const char *text, size_t size);
+  /* Token counts, when the provider reports them; at most once, before on_done. */
+  void (*on_usage)(void *user, uint32_t prompt_tokens, uint32_t completion_tokens);
+  /* Exactly once, last. error is NULL on SB_OK. */
+  void (*on_done)(void *user, sb_status status, const sb_error *error);
+} sb_llm_callbacks;
+
+typedef struct sb_llm_vtable {
+  size_t struct_size;
+  /* [any-thread, non-blocking] Starts a completion. SB_OK: it started and
+   * on_done will come exactly once, possibly before chat() returns. Any other
+   * status: nothing started, no callback comes, err says why. */
+  sb_status (*chat)(void *instance, const sb_llm_request *request, const sb_llm_callbacks *callbacks,
+                    const sb_cancel_token *cancel, sb_error *err);
+} sb_llm_vtable;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWITCHBOARD_LLM_H */

@@ -1,0 +1,109 @@
+// Helpers for a plugin's own config validation: each problem is reported at a
+// JSON pointer into the config block, and the host shows it at that YAML spot.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "switchboard/abi.h"
+
+namespace switchboard::sdk {
+
+class ConfigErrors {
+ public:
+  explicit ConfigErrors(sb_config_report report) : report_(report) {}
+
+  void add(const std::string &json_pointer, const std::string &message) {
+    ++count_;
+    report_.error(report_.user, json_pointer.c_str(), message.c_str());
+  }
+  bool empty() const noexcept { return count_ == 0; }
+  int count() const noexcept { return count_; }
+
+ private:
+  sb_config_report report_;
+  int count_ = 0;
+};
+
+namespace config {
+
+// The JSON pointer of a top-level key ('~' and '/' escaped).
+inline std::string pointer(std::string_view key) {
+  std::string out = "/";
+  for (char c : key) {
+    out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  }
+  return out;
+}
+
+// Reports every key of `block` not in `allowed`. Returns false if `block` is
+// not an object at all.
+inline bool allow_only(const nlohmann::json &block, std::initializer_list<std::string_view> allowed,
+                       ConfigErrors &errors) {
+  if (!block.is_object()) {
+    errors.add("", "expected a mapping");
+    return false;
+  }
+  for (const auto &item : block.items()) {
+    bool known = false;
+    for (auto name : allowed) {
+      known = known || item.key() == name;
+    }
+    if (!known) {
+      errors.add(pointer(item.key()), "unknown key '" + item.key() + "'");
+    }
+  }
+  return true;
+}
+
+inline void expect_string(const nlohmann::json &block, std::string_view key, ConfigErrors &errors,
+                          bool required = false) {
+  const auto it = block.find(std::string(key));
+  if (it == block.end()) {
+    if (required) errors.add("", "missing required key '" + std::string(key) + "'");
+  } else if (!it->is_string()) {
+    errors.add(pointer(key), "'" + std::string(key) + "' must be a string");
+  }
+}
+
+inline void expect_bool(const nlohmann::json &block, std::string_view key, ConfigErrors &errors) {
+  const auto it = block.find(std::string(key));
+  if (it != block.end() && !it->is_boolean()) {
+    errors.add(pointer(key), "'" + std::string(key) + "' must be true or false");
+  }
+}
+
+inline void expect_number(const nlohmann::json &block, std::string_view key, ConfigErrors &errors, double min,
+                          double max) {
+  const auto it = block.find(std::string(key));
+  if (it == block.end()) {
+    return;
+  }
+  if (!it->is_number()) {
+    errors.add(pointer(key), "'" + std::string(key) + "' must be a number");
+  } else if (it->get<double>() < min || it->get<double>() > max) {
+    errors.add(pointer(key), "'" + std::string(key) + "' must be between " + nlohmann::json(min).dump() + " and " +
+                                 nlohmann::json(max).dump());
+  }
+}
+
+inline void expect_integer(const nlohmann::json &block, std::string_view key, ConfigErrors &errors, std::int64_t min,
+                           std::int64_t max) {
+  const auto it = block.find(std::string(key));
+  if (it == block.end()) {
+    return;
+  }
+  if (!it->is_number_integer()) {
+    errors.add(pointer(key), "'" + std::string(key) + "' must be a whole number");
+  } else if (it->get<std::int64_t>() < min || it->get<std::int64_t>() > max) {
+    errors.add(pointer(key),
+               "'" + std::string(key) + "' must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+}
+
+}  // namespace config
+}  // namespace switchboard::sdk

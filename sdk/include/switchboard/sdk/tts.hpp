@@ -1,0 +1,58 @@
+// Text-to-speech for C++ plugins: derive from Tts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "switchboard/sdk/host.hpp"
+#include "switchboard/sdk/sink.hpp"
+#include "switchboard/tts.h"
+
+namespace switchboard::sdk {
+
+struct Voice {
+  std::string id;
+  std::string name;
+  std::string language;
+  std::string gender;
+  std::uint32_t sample_rate = 0;
+};
+
+inline void to_json(nlohmann::json &j, const Voice &v) {
+  j = nlohmann::json{{"id", v.id}};
+  if (!v.name.empty()) j["name"] = v.name;
+  if (!v.language.empty()) j["language"] = v.language;
+  if (!v.gender.empty()) j["gender"] = v.gender;
+  if (v.sample_rate != 0) j["sample_rate"] = v.sample_rate;
+}
+
+struct TtsRequest {
+  std::string text;
+  std::string voice;  // empty: the configured default
+  std::uint32_t sample_rate = 0;
+  nlohmann::json options = nlohmann::json::object();
+};
+
+// Where a synthesis reports; copy it freely. Calls after done are dropped.
+class TtsSink : public detail::SinkBase<sb_tts_callbacks> {
+ public:
+  using SinkBase::SinkBase;
+
+  bool audio(const std::int16_t *samples, std::size_t count, std::uint32_t sample_rate) {
+    return state_->emit([&](const sb_tts_callbacks &cb) { cb.on_audio(cb.user, samples, count, sample_rate); });
+  }
+};
+
+class Tts {
+ public:
+  virtual ~Tts() = default;
+  virtual std::vector<Voice> voices() = 0;
+  // [any-thread, non-blocking] Starts synthesis reporting to sink.
+  virtual void synthesize(const TtsRequest &request, TtsSink sink, CancelToken cancel) = 0;
+};
+
+}  // namespace switchboard::sdk

@@ -1,0 +1,50 @@
+#include "app/cli.hpp"
+
+#include <gtest/gtest.h>
+
+namespace switchboard::app {
+namespace {
+
+Command parsed(std::vector<std::string> args) {
+  auto r = parse_cli(args);
+  if (auto *err = std::get_if<std::string>(&r)) {
+    ADD_FAILURE() << *err;
+    return {};
+  }
+  return std::get<Command>(r);
+}
+
+std::string error_of(std::vector<std::string> args) {
+  auto r = parse_cli(args);
+  auto *err = std::get_if<std::string>(&r);
+  return err != nullptr ? *err : "";
+}
+
+TEST(Cli, ConfigAloneServes) {
+  const auto c = parsed({"--config", "a.yaml"});
+  EXPECT_EQ(c.name, Command::Name::serve);
+  EXPECT_EQ(c.config, "a.yaml");
+}
+
+TEST(Cli, SubcommandsAndOptionsInAnyOrder) {
+  EXPECT_EQ(parsed({"serve", "--config", "a.yaml"}).name, Command::Name::serve);
+  const auto check = parsed({"--config=b.yaml", "check", "--print", "--log-level", "debug"});
+  EXPECT_EQ(check.name, Command::Name::check);
+  EXPECT_EQ(check.config, "b.yaml");
+  EXPECT_TRUE(check.print);
+  EXPECT_EQ(check.log_level, "debug");
+  EXPECT_EQ(parsed({"plugins"}).name, Command::Name::plugins);
+  EXPECT_EQ(parsed({"--version"}).name, Command::Name::version);
+  EXPECT_EQ(parsed({}).name, Command::Name::help);
+}
+
+TEST(Cli, ExplainsWhatIsWrong) {
+  EXPECT_EQ(error_of({"check"}), "--config FILE is required");
+  EXPECT_EQ(error_of({"serve"}), "--config FILE is required");
+  EXPECT_EQ(error_of({"--config"}), "--config needs a value");
+  EXPECT_EQ(error_of({"--config", "a", "frobnicate"}), "unexpected argument 'frobnicate'");
+  EXPECT_EQ(error_of({"--config", "a", "--print"}), "--print goes with check");
+}
+
+}  // namespace
+}  // namespace switchboard::app

@@ -1,0 +1,133 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace switchboard::config {
+namespace {
+
+EnvLookup no_env() {
+  return [](const std::string &) -> std::optional<std::string> { return std::nullopt; };
+}
+
+struct Decoded {
+  Config config;
+  Diagnostics diags;
+};
+
+Decoded decode_text(const std::string &text) {
+  Decoded out;
+  const auto doc = YamlDocument::parse(text, "c.yaml", no_env(), out.diags);
+  out.config = decode(doc, out.diags);
+  return out;
+}
+
+std::vector<std::string> messages(const Diagnostics &diags) {
+  std::vector<std::string> out;
+  for (const auto &d : diags.sorted()) out.push_back(format(d));
+  return out;
+}
+
+TEST(Config, DecodesTheContractExample) {
+  const auto r = decode_text(R"(plugin_dirs: [plugins]
+log: {level: debug, format: json}
+stt:
+  - name: pocketsphinx
+    plugin: stt-pocketsphinx
+    config: {decoders: 2}
+llm:
+  - name: ollama
+    plugin: llm-openai
+    config: {base_url: "http://127.0.0.1:11434/v1", model: "llama3.2"}
+    circuit: {failure_threshold: 5, open_seconds: 12}
+    timeouts: {first_byte_ms: 2500, idle_ms: 5000, total_ms: 60000}
+  - name: knowledge-base
+    plugin: llm-kb
+tts:
+  - {name: flite, plugin: tts-flite, config: {voice: slt}}
+cache: {plugin: cache-memory, config: {max_bytes: 67108864}}
+sessions: {store: memory, idle_timeout_seconds: 60}
+transports:
+  - name: voice-api
+    plugin: transport-voice-api
+    listen: 127.0.0.1:0
+)");
+  EXPECT_TRUE(r.diags.empty()) << messages(r.diags).front();
+  const Config &c = r.config;
+  EXPECT_EQ(c.log.level, "debug");
+  EXPECT_EQ(c.log.format, "json");
+  ASSERT_EQ(c.plugin_dirs.size(), 1u);
+  EXPECT_TRUE(c.plugin_dirs[0].is_absolute());
+  EXPECT_EQ(c.plugin_dirs[0].filename(), "plugins");
+  ASSERT_EQ(c.llm.size(), 2u);
+  EXPECT_EQ(c.llm[0].name, "ollama");
+  EXPECT_EQ(c.llm[0].config["model"], "llama3.2");
+  EXPECT_EQ(c.llm[0].circuit.failure_threshold, 5);
+  EXPECT_DOUBLE_EQ(c.llm[0].circuit.open_seconds, 12);
+  EXPECT_EQ(c.llm[0].timeouts.first_byte_ms, 2500);
+  EXPECT_EQ(c.llm[1].circuit.failure_threshold, 3) << "defaults apply where keys are absent";
+  EXPECT_EQ(c.llm[1].pointer, "/llm/1");
+  EXPECT_EQ(c.stt[0].config["decoders"], 2);
+  ASSERT_TRUE(c.cache.has_value());
+  EXPECT_EQ(c.cache->name, "cache-memory");
+  EXPECT_EQ(c.sessions.idle_timeout_seconds, 60);
+  ASSERT_EQ(c.transports.size(), 1u);
+  EXPECT_EQ(c.transports[0].listen, "127.0.0.1:0");
+}
+
+TEST(Config, ReportsEveryMistakeInOnePassWithPositions) {
+  const auto r = decode_text(R"(log: {level: loud}
+llm:
+  - name: a
+    plugin: llm-a
+    circuit: {failure_threshold: 0}
+  - name: a
+    plugin: llm-b
+    retries: 3
+  - plugin: llm-c
+transports:
+  - {name: t, plugin: transport-x, listen: "localhost"}
+sesions: {}
+)");
+  const auto m = messages(r.diags);
+  ASSERT_EQ(m.size(), 7u);
+  EXPECT_EQ(m[0], "c.yaml:1:14: 'loud' is not one of: trace, debug, info, warn, error, off");
+  EXPECT_EQ(m[1], "c.yaml:5:34: must be between 1 and 1000, found 0");
+  EXPECT_EQ(m[2], "c.yaml:6:11: duplicate llm name 'a': names must be unique within a kind");
+  EXPECT_EQ(m[3].substr(0, 33), "c.yaml:8:5: unknown key 'retries'");
+  EXPECT_EQ(m[4], "c.yaml:9:5: missing required key 'name'");
+  EXPECT_EQ(m[5], "c.yaml:11:44: expected host:port, found 'localhost'");
+  EXPECT_EQ(m[6].substr(0, 34), "c.yaml:12:1: unknown key 'sesions'");
+}
+
+TEST(Config, ReportsUnknownTopLevelKeysAndWrongTypes) {
+  const auto r = decode_text("stt: {name: x}\ntransprots: []\nplugin_dirs: plugins\n");
+  const auto m = messages(r.diags);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0], "c.yaml:1:6: expected a list, found a mapping");
+  EXPECT_EQ(m[1].substr(0, 36), "c.yaml:2:1: unknown key 'transprots'");
+  EXPECT_EQ(m[2], "c.yaml:3:14: expected a list, found the string 'plugins'");
+}
+
+TEST(Config, RejectsStoresThatDoNotExistYet) {
+  const auto r = decode_text("sessions: {store: redis}\n");
+  ASSERT_EQ(r.diags.size(), 1u);
+  EXPECT_NE(r.diags.items()[0].message.find("redis"), std::string::npos);
+}
+
+TEST(Config, RedactsSecretLookingStrings) {
+  const nlohmann::json in = {
+      {"llm", {{{"config", {{"api_key", "sk-live-123"}, {"max_tokens", 50}, {"model", "m"}}}}}},
+      {"auth", {{"jwt_secret", "s3"}, {"admin_password", "p"}, {"token", ""}}},
+  };
+  const auto out = redacted(in);
+  EXPECT_EQ(out["llm"][0]["config"]["api_key"], "***");
+  EXPECT_EQ(out["llm"][0]["config"]["max_tokens"], 50);
+  EXPECT_EQ(out["llm"][0]["config"]["model"], "m");
+  EXPECT_EQ(out["auth"]["jwt_secret"], "***");
+  EXPECT_EQ(out["auth"]["admin_password"], "***");
+  EXPECT_EQ(out["auth"]["token"], "") << "nothing to hide in an empty value";
+  EXPECT_EQ(out.dump().find("sk-live"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace switchboard::config
