@@ -3,6 +3,7 @@
 // call doing the same work; and how long loading a plugin takes.
 #include <benchmark/benchmark.h>
 
+#include "core/system_clock.hpp"
 #include "plugin/llm_client.hpp"
 #include "plugin/registry.hpp"
 
@@ -13,12 +14,13 @@ namespace {
 struct Host {
   sb::admin::Metrics metrics;
   sb::core::Executor executor{1};
+  sb::core::SystemClock clock{executor};
 
   std::shared_ptr<sb::plugin::Instance> create(const std::string &file) {
     auto loaded = sb::plugin::LoadedPlugin::load(std::string(SWITCHBOARD_BENCH_PLUGIN_DIR) + "/" + file);
     std::string error;
     return sb::plugin::Instance::create(std::get<std::shared_ptr<sb::plugin::LoadedPlugin>>(loaded), "bench", {},
-                                        {executor, metrics}, error);
+                                        {executor, metrics, clock}, error);
   }
 };
 

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "plugin/outcome.hpp"
 #include "plugin/transport_client.hpp"
 
 namespace switchboard::app {
@@ -14,32 +15,64 @@ unsigned worker_count() {
   return std::max(2u, std::thread::hardware_concurrency());
 }
 
-std::string names(const std::vector<std::shared_ptr<plugin::Instance>> &chain) {
+std::string names(const resilience::Chain &chain) {
   std::string out;
-  for (const auto &i : chain) {
-    out += (out.empty() ? "" : ", ") + i->name();
+  for (const auto &p : chain.providers()) {
+    out += (out.empty() ? "" : ", ") + p->name + (p->enabled ? "" : " (disabled)");
   }
   return "[" + out + "]";
+}
+
+Application &self_of(void *ctx) {
+  return *static_cast<Application *>(ctx);
 }
 
 }  // namespace
 
 Application::Application(config::Config config, std::shared_ptr<plugin::Registry> registry)
-    : config_(std::move(config)), registry_(std::move(registry)), executor_(worker_count()) {}
+    : config_(std::move(config)), registry_(std::move(registry)), executor_(worker_count()) {
+  providers_ext_.struct_size = sizeof providers_ext_;
+  providers_ext_.ctx = this;
+  providers_ext_.view = [](void *ctx, sb_sink out, sb_error *) -> sb_status {
+    const std::string text = self_of(ctx).chains()->view().dump();
+    out.write(out.user, text.data(), text.size());
+    return SB_OK;
+  };
+  providers_ext_.reset = [](void *ctx, const char *kind, const char *name, sb_error *err) -> sb_status {
+    if (self_of(ctx).chains()->reset(kind != nullptr ? kind : "", name != nullptr ? name : "")) return SB_OK;
+    sb_error_set(err, "no such provider");
+    return SB_INVALID_INPUT;
+  };
+  providers_ext_.force_open = [](void *ctx, const char *kind, const char *name, sb_error *err) -> sb_status {
+    if (self_of(ctx).chains()->force_open(kind != nullptr ? kind : "", name != nullptr ? name : "")) return SB_OK;
+    sb_error_set(err, "no such provider");
+    return SB_INVALID_INPUT;
+  };
+}
 
 Application::~Application() {
   stop();
 }
 
+const void *Application::extension(const std::string &id) const {
+  if (id == SB_EXT_PROVIDERS) return &providers_ext_;
+  return nullptr;
+}
+
+plugin::HostContext Application::host_context() {
+  return {executor_, metrics_, clock_, [this](const std::string &id) { return extension(id); }};
+}
+
 std::shared_ptr<plugin::Instance> Application::create(const std::string &kind, const std::string &name,
-                                                      const std::string &plugin_id, const nlohmann::json &config) {
+                                                      const std::string &plugin_id, const nlohmann::json &config,
+                                                      std::string &error) {
   auto loaded = registry_->find(plugin_id);
   if (!loaded) {
-    spdlog::error("{} '{}': plugin '{}' is not loaded; left out", kind, name, plugin_id);
+    error = "plugin '" + plugin_id + "' is not loaded";
+    spdlog::error("{} '{}': {}; left out", kind, name, error);
     return nullptr;
   }
-  std::string error;
-  auto instance = plugin::Instance::create(loaded, name, config, plugin::HostContext{executor_, metrics_}, error);
+  auto instance = plugin::Instance::create(loaded, name, config, host_context(), error);
   if (!instance) {
     spdlog::error("{} '{}': plugin '{}' ({}) failed to start: {}; left out", kind, name, plugin_id,
                   loaded->info().path.string(), error);
@@ -47,32 +80,52 @@ std::shared_ptr<plugin::Instance> Application::create(const std::string &kind, c
   return instance;
 }
 
-Application::Providers Application::create_providers(const config::Config &config) {
-  Providers out;
-  const std::pair<const std::vector<config::ProviderSpec> *, std::vector<std::shared_ptr<plugin::Instance>> *>
-      chains[] = {{&config.stt, &out.stt}, {&config.llm, &out.llm}, {&config.tts, &out.tts}};
-  for (const auto &[specs, instances] : chains) {
-    for (const auto &spec : *specs) {
-      if (auto instance = create(spec.kind, spec.name, spec.plugin, spec.config)) {
-        instances->push_back(std::move(instance));
-      }
-    }
+void Application::on_chain_event(const resilience::ChainEvent &e) {
+  using Type = resilience::ChainEvent::Type;
+  metrics_.add(e.kind + "_" + resilience::to_string(e.type) + "_total", 1);
+  switch (e.type) {
+    case Type::selected:
+    case Type::skipped:
+      spdlog::debug("{} {} {}: {}", e.kind, e.provider, resilience::to_string(e.type), e.detail);
+      break;
+    case Type::exhausted:
+      spdlog::error("{}: every provider failed: {}", e.kind, e.detail);
+      break;
+    case Type::failed:
+    case Type::breaker:
+      spdlog::warn("{} {} {}: {}", e.kind, e.provider, resilience::to_string(e.type), e.detail);
+      break;
+    default:
+      spdlog::info("{} {} {}: {}", e.kind, e.provider, resilience::to_string(e.type), e.detail);
+      break;
   }
-  if (config.cache) {
-    out.cache = create("cache", config.cache->name, config.cache->plugin, config.cache->config);
-  }
-  return out;
+}
+
+std::shared_ptr<resilience::Chains> Application::build_chains(const config::Config &config,
+                                                              const resilience::Chains *previous) {
+  resilience::InstanceFor instance_for = [this](const config::ProviderSpec &spec, std::string &why) {
+    return create(spec.kind, spec.name, spec.plugin, spec.config, why);
+  };
+  resilience::ChainContext context{clock_, executor_, [this](const resilience::ChainEvent &e) { on_chain_event(e); }};
+  return resilience::Chains::build(config, instance_for, context, previous);
 }
 
 void Application::start() {
   started_ = true;
-  Providers providers = create_providers(config_);
+  auto chains = build_chains(config_, nullptr);
+  std::shared_ptr<plugin::Instance> cache;
+  if (config_.cache) {
+    std::string error;
+    cache = create("cache", config_.cache->name, config_.cache->plugin, config_.cache->config, error);
+  }
   {
     std::lock_guard lock(mutex_);
-    providers_ = std::move(providers);
+    chains_ = std::move(chains);
+    cache_ = std::move(cache);
   }
   for (const auto &spec : config_.transports) {
-    auto instance = create("transport", spec.name, spec.plugin, spec.config);
+    std::string error;
+    auto instance = create("transport", spec.name, spec.plugin, spec.config, error);
     if (!instance) {
       continue;
     }
@@ -85,14 +138,21 @@ void Application::start() {
     transports_.push_back({std::move(instance), bound});
   }
   std::lock_guard lock(mutex_);
-  spdlog::info("switchboard ready: stt={} llm={} tts={} cache={} transports={}", names(providers_.stt),
-               names(providers_.llm), names(providers_.tts), providers_.cache ? providers_.cache->name() : "none",
-               transports_.size());
+  spdlog::info("switchboard ready: stt={} llm={} tts={} cache={} transports={}", names(*chains_->stt()),
+               names(*chains_->llm()), names(*chains_->tts()), cache_ ? cache_->name() : "none", transports_.size());
 }
 
 void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> registry) {
   registry_ = std::move(registry);
-  Providers providers = create_providers(next);
+  auto chains = build_chains(next, this->chains().get());
+  std::shared_ptr<plugin::Instance> cache = this->cache();
+  const bool cache_changed =
+      next.cache.has_value() != config_.cache.has_value() ||
+      (next.cache && resilience::fingerprint(*next.cache) != resilience::fingerprint(*config_.cache));
+  if (cache_changed) {
+    std::string error;
+    cache = next.cache ? create("cache", next.cache->name, next.cache->plugin, next.cache->config, error) : nullptr;
+  }
   const bool transports_changed =
       next.transports.size() != config_.transports.size() ||
       !std::equal(next.transports.begin(), next.transports.end(), config_.transports.begin(),
@@ -101,12 +161,13 @@ void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> 
                   });
   {
     std::lock_guard lock(mutex_);
-    std::swap(providers_, providers);
+    std::swap(chains_, chains);
+    std::swap(cache_, cache);
   }
   config_ = std::move(next);
-  std::lock_guard lock(mutex_);
-  spdlog::info("config reloaded: stt={} llm={} tts={} cache={}", names(providers_.stt), names(providers_.llm),
-               names(providers_.tts), providers_.cache ? providers_.cache->name() : "none");
+  const auto now = this->chains();
+  spdlog::info("config reloaded: stt={} llm={} tts={} cache={}", names(*now->stt()), names(*now->llm()),
+               names(*now->tts()), this->cache() ? this->cache()->name() : "none");
   if (transports_changed) {
     spdlog::warn("the transports section changed; restart the host to apply it");
   }
@@ -121,26 +182,27 @@ void Application::stop() {
     plugin::stop_transport(*it->instance);
   }
   transports_.clear();
-  Providers providers;
+  std::shared_ptr<resilience::Chains> chains;
+  std::shared_ptr<plugin::Instance> cache;
   {
     std::lock_guard lock(mutex_);
-    std::swap(providers_, providers);
+    std::swap(chains_, chains);
+    std::swap(cache_, cache);
   }
-  providers = Providers{};
+  chains.reset();
+  cache.reset();
   executor_.stop();
   spdlog::info("switchboard stopped");
 }
 
-std::vector<std::shared_ptr<plugin::Instance>> Application::chain(const std::string &kind) const {
+std::shared_ptr<resilience::Chains> Application::chains() const {
   std::lock_guard lock(mutex_);
-  if (kind == "stt") return providers_.stt;
-  if (kind == "tts") return providers_.tts;
-  return providers_.llm;
+  return chains_;
 }
 
 std::shared_ptr<plugin::Instance> Application::cache() const {
   std::lock_guard lock(mutex_);
-  return providers_.cache;
+  return cache_;
 }
 
 }  // namespace switchboard::app

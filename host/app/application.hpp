@@ -1,5 +1,6 @@
-// The running host: the plugin instances named in the config, the workers
-// they share, and an orderly start and stop.
+// The running host: the plugin instances named in the config arranged in
+// chains, the workers and clock they share, and an orderly start, reload and
+// stop.
 #pragma once
 
 #include <memory>
@@ -10,8 +11,11 @@
 #include "admin/metrics.hpp"
 #include "config/config.hpp"
 #include "core/executor.hpp"
+#include "core/system_clock.hpp"
 #include "plugin/instance.hpp"
 #include "plugin/registry.hpp"
+#include "resilience/chains.hpp"
+#include "switchboard/ext/providers.h"
 
 namespace switchboard::app {
 
@@ -27,40 +31,43 @@ class Application {
   Application(const Application &) = delete;
   Application &operator=(const Application &) = delete;
 
-  // Creates every instance and starts the transports. A provider whose
-  // factory fails is left out with an error line; the rest go on.
+  // Creates every instance, builds the chains and starts the transports. A
+  // provider whose factory fails stays in its chain, disabled, with the
+  // reason as its last error; the rest go on.
   void start();
-  // Stops transports, then destroys instances, then lets libraries unload.
+  // Stops transports, then drops chains and instances, then lets libraries unload.
   void stop();
-  // Swaps in the providers of `next` (already checked). Calls in flight keep
-  // the instances they hold; transports are kept as they are.
+  // Swaps in the chains of `next` (already checked). Providers whose entries
+  // did not change carry over with their instance, breaker and numbers;
+  // calls in flight finish on what they started with. Transports stay.
   void reload(config::Config next, std::shared_ptr<plugin::Registry> registry);
 
-  // A snapshot: a later reload does not change what the caller holds.
-  std::vector<std::shared_ptr<plugin::Instance>> chain(const std::string &kind) const;
+  // Snapshots: a later reload does not change what the caller holds.
+  std::shared_ptr<resilience::Chains> chains() const;
   std::shared_ptr<plugin::Instance> cache() const;
   const std::vector<StartedTransport> &transports() const noexcept { return transports_; }
   admin::Metrics &metrics() noexcept { return metrics_; }
 
  private:
-  struct Providers {
-    std::vector<std::shared_ptr<plugin::Instance>> stt;
-    std::vector<std::shared_ptr<plugin::Instance>> llm;
-    std::vector<std::shared_ptr<plugin::Instance>> tts;
-    std::shared_ptr<plugin::Instance> cache;
-  };
-
   std::shared_ptr<plugin::Instance> create(const std::string &kind, const std::string &name,
-                                           const std::string &plugin_id, const nlohmann::json &config);
-  Providers create_providers(const config::Config &config);
+                                           const std::string &plugin_id, const nlohmann::json &config,
+                                           std::string &error);
+  std::shared_ptr<resilience::Chains> build_chains(const config::Config &config, const resilience::Chains *previous);
+  void on_chain_event(const resilience::ChainEvent &event);
+  const void *extension(const std::string &id) const;
+  plugin::HostContext host_context();
 
   config::Config config_;
   // Destroyed after every instance (members go in reverse order).
   std::shared_ptr<plugin::Registry> registry_;
   admin::Metrics metrics_;
   core::Executor executor_;
+  core::SystemClock clock_{executor_};
+  sb_providers_ext providers_ext_{};
+
   mutable std::mutex mutex_;
-  Providers providers_;
+  std::shared_ptr<resilience::Chains> chains_;
+  std::shared_ptr<plugin::Instance> cache_;
   std::vector<StartedTransport> transports_;
   bool started_ = false;
 };

@@ -11,6 +11,7 @@
 #include "app/application.hpp"
 #include "app/logging.hpp"
 #include "config/plugin_checks.hpp"
+#include "core/system_clock.hpp"
 #include "plugin/instance.hpp"
 #include "switchboard/abi.h"
 
@@ -45,6 +46,7 @@ std::string version_line() {
 void try_create(const Loaded &loaded, config::Diagnostics &diags) {
   admin::Metrics metrics;
   core::Executor executor(1);
+  core::SystemClock clock(executor);
   config::Diagnostics unused;
   config::YamlDocument doc = config::YamlDocument::load(loaded.config.file, config::process_env(), unused);
   auto attempt = [&](const std::string &kind, const std::string &name, const std::string &id, const nlohmann::json &cfg,
@@ -54,7 +56,7 @@ void try_create(const Loaded &loaded, config::Diagnostics &diags) {
       return;
     }
     std::string error;
-    if (!plugin::Instance::create(plugin, name, cfg, {executor, metrics}, error)) {
+    if (!plugin::Instance::create(plugin, name, cfg, {executor, metrics, clock}, error)) {
       doc.error_at_value(diags, pointer, kind + " '" + name + "': plugin '" + id + "' failed to start: " + error);
     }
   };

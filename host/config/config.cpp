@@ -44,6 +44,16 @@ Rule timeouts_rule() {
   });
 }
 
+Rule fault_rule() {
+  return Rule::object({
+      optional("error_rate", Rule::number(0, 1)),
+      optional("latency_ms", Rule::integer(0, 3600000)),
+      optional("hang", Rule::boolean()),
+      optional("cut_after_chunks", Rule::integer(0, 1000000)),
+      optional("seed", Rule::integer(0, 9007199254740991LL)),
+  });
+}
+
 Rule provider_rule() {
   return Rule::object({
       required("name", Rule::string()),
@@ -51,6 +61,8 @@ Rule provider_rule() {
       optional("config", Rule::plugin_config()),
       optional("circuit", circuit_rule()),
       optional("timeouts", timeouts_rule()),
+      optional("hedge_after_ms", Rule::integer(1, 3600000)),
+      optional("fault", fault_rule()),
   });
 }
 
@@ -139,6 +151,17 @@ ProviderSpec decode_provider(const json &item, const std::string &kind, const st
   read(t, "first_byte_ms", p.timeouts.first_byte_ms);
   read(t, "idle_ms", p.timeouts.idle_ms);
   read(t, "total_ms", p.timeouts.total_ms);
+  read(item, "hedge_after_ms", p.hedge_after_ms);
+  if (const auto it = item.find("fault"); it != item.end() && it->is_object()) {
+    p.fault.enabled = true;
+    read(*it, "error_rate", p.fault.error_rate);
+    read(*it, "latency_ms", p.fault.latency_ms);
+    read(*it, "cut_after_chunks", p.fault.cut_after_chunks);
+    if (const auto hang = it->find("hang"); hang != it->end() && hang->is_boolean()) p.fault.hang = hang->get<bool>();
+    if (const auto seed = it->find("seed"); seed != it->end() && seed->is_number_unsigned()) {
+      p.fault.seed = seed->get<std::uint64_t>();
+    }
+  }
   return p;
 }
 

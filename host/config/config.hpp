@@ -1,6 +1,7 @@
 // The host's configuration, as read from YAML (see docs/configuration.md).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,6 +31,16 @@ struct TimeoutSettings {
   int total_ms = 120000;
 };
 
+// Built-in fault injection for a provider (see docs/resilience.md).
+struct FaultSettings {
+  bool enabled = false;      // a `fault:` block is present
+  double error_rate = 0;     // fraction of calls that fail at once, retryable
+  int latency_ms = 0;        // added before the call starts
+  bool hang = false;         // calls never answer (until cancelled)
+  int cut_after_chunks = 0;  // streams break after this many chunks; 0: never
+  std::uint64_t seed = 1;    // for error_rate: the same seed, the same failures
+};
+
 // One entry of the stt, llm or tts chain, or the cache.
 struct ProviderSpec {
   std::string kind;  // "stt", "llm", "tts", "cache"
@@ -38,6 +49,8 @@ struct ProviderSpec {
   nlohmann::json config = nlohmann::json::object();
   CircuitSettings circuit;
   TimeoutSettings timeouts;
+  int hedge_after_ms = 0;  // 0: no hedging
+  FaultSettings fault;
   std::string pointer;  // where it stands in the document, e.g. "/llm/0"
 };
 

@@ -16,6 +16,7 @@ namespace switchboard::core {
 
 class Executor {
  public:
+  // threads 0: a manual executor, run by poll() on the caller's thread (tests).
   explicit Executor(unsigned threads);
   ~Executor();
   Executor(const Executor &) = delete;
@@ -24,6 +25,9 @@ class Executor {
   void post(std::function<void()> fn);
   // Runs fn after delay. Cancelling the returned timer runs fn early.
   std::shared_ptr<boost::asio::steady_timer> post_after(std::chrono::milliseconds delay, std::function<void()> fn);
+
+  // Runs the handlers that are ready now; returns how many ran.
+  std::size_t poll() { return io_.poll(); }
 
   boost::asio::io_context &context() noexcept { return io_; }
   std::size_t thread_count() const noexcept { return threads_.size(); }

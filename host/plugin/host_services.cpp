@@ -46,13 +46,33 @@ HostServices::~HostServices() {
 }
 
 void HostServices::drain() {
+  const bool manual = context_.executor.thread_count() == 0;
   std::unique_lock lock(mutex_);
-  for (auto &[id, weak] : timers_) {
-    if (auto timer = weak.lock()) {
-      timer->cancel();
+  while (true) {
+    // Tasks still waiting for their delay run now; a task may post more.
+    if (!delayed_.empty()) {
+      std::map<std::uint64_t, Delayed> early;
+      early.swap(delayed_);
+      lock.unlock();
+      for (auto &[id, task] : early) {
+        task.timer->cancel();
+        run_now(task.fn, task.user);
+      }
+      lock.lock();
+      continue;
+    }
+    if (outstanding_ == 0) {
+      return;
+    }
+    if (manual) {
+      // A manual executor has no threads to wait for: run its queue here.
+      lock.unlock();
+      context_.executor.poll();
+      lock.lock();
+    } else {
+      idle_.wait(lock, [this] { return outstanding_ == 0 || !delayed_.empty(); });
     }
   }
-  idle_.wait(lock, [this] { return outstanding_ == 0; });
 }
 
 void HostServices::log(void *ctx, sb_log_level level, const char *message) {
@@ -81,28 +101,44 @@ void HostServices::histogram_observe(void *ctx, const char *name, double value) 
 
 void HostServices::post(void *ctx, std::uint32_t delay_ms, void (*fn)(void *), void *user) {
   auto *self = static_cast<HostServices *>(ctx);
-  std::uint64_t id = 0;
-  {
-    std::lock_guard lock(self->mutex_);
-    id = self->next_task_++;
-    ++self->outstanding_;
-  }
-  auto task = [self, id, fn, user] {
-    fn(user);
-    self->task_finished(id);
-  };
+  std::lock_guard lock(self->mutex_);
+  ++self->outstanding_;
   if (delay_ms == 0) {
-    self->context_.executor.post(std::move(task));
+    self->context_.executor.post([self, fn, user] {
+      fn(user);
+      self->task_finished();
+    });
     return;
   }
-  // Held while arming so the task cannot finish before its timer is tracked.
-  std::lock_guard lock(self->mutex_);
-  self->timers_[id] = self->context_.executor.post_after(std::chrono::milliseconds(delay_ms), std::move(task));
+  const std::uint64_t id = self->next_task_++;
+  // Held while arming so the timer cannot claim a task not yet recorded.
+  auto timer = self->context_.clock.schedule(std::chrono::milliseconds(delay_ms), [self, id](bool fired) {
+    if (!fired) {
+      return;  // drain() took it
+    }
+    std::unique_lock guard(self->mutex_);
+    const auto it = self->delayed_.find(id);
+    if (it == self->delayed_.end()) {
+      return;
+    }
+    const Delayed task = it->second;
+    self->delayed_.erase(it);
+    guard.unlock();
+    self->run_now(task.fn, task.user);
+  });
+  self->delayed_.emplace(id, Delayed{fn, user, std::move(timer)});
+  self->idle_.notify_all();
 }
 
-void HostServices::task_finished(std::uint64_t id) {
+void HostServices::run_now(void (*fn)(void *), void *user) {
+  context_.executor.post([this, fn, user] {
+    fn(user);
+    task_finished();
+  });
+}
+
+void HostServices::task_finished() {
   std::lock_guard lock(mutex_);
-  timers_.erase(id);
   --outstanding_;
   idle_.notify_all();
 }

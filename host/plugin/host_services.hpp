@@ -5,15 +5,16 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include <spdlog/logger.h>
-#include <boost/asio/steady_timer.hpp>
 
 #include "admin/metrics.hpp"
+#include "core/clock.hpp"
 #include "core/executor.hpp"
 #include "switchboard/abi.h"
 
@@ -23,6 +24,9 @@ namespace switchboard::plugin {
 struct HostContext {
   core::Executor &executor;
   admin::Metrics &metrics;
+  core::Clock &clock;
+  // Host extensions by id ("switchboard.providers/1"); may be empty.
+  std::function<const void *(const std::string &id)> extensions = {};
 };
 
 class HostServices {
@@ -47,7 +51,8 @@ class HostServices {
   static const void *get_extension(void *ctx, const char *id);
 
   std::string metric_name(const char *name) const;
-  void task_finished(std::uint64_t id);
+  void run_now(void (*fn)(void *), void *user);
+  void task_finished();
 
   HostContext context_;
   std::string kind_;
@@ -60,7 +65,14 @@ class HostServices {
   std::condition_variable idle_;
   std::uint64_t next_task_ = 1;
   std::uint64_t outstanding_ = 0;
-  std::map<std::uint64_t, std::weak_ptr<boost::asio::steady_timer>> timers_;
+  struct Delayed {
+    void (*fn)(void *);
+    void *user;
+    core::TimerPtr timer;
+  };
+  // Delayed tasks not yet handed to the executor; whoever removes one (its
+  // timer or drain()) runs it.
+  std::map<std::uint64_t, Delayed> delayed_;
 };
 
 }  // namespace switchboard::plugin

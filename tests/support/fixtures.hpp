@@ -7,6 +7,8 @@
 
 #include "admin/metrics.hpp"
 #include "core/executor.hpp"
+#include "core/manual_clock.hpp"
+#include "core/system_clock.hpp"
 #include "plugin/host_services.hpp"
 #include "plugin/instance.hpp"
 #include "plugin/loaded_plugin.hpp"
@@ -28,12 +30,18 @@ inline std::shared_ptr<plugin::LoadedPlugin> load_fixture(const std::string &id)
   return std::get<std::shared_ptr<plugin::LoadedPlugin>>(loaded);
 }
 
-// Workers and metrics that outlive the instances a test creates.
+// Workers, clock and metrics that outlive the instances a test creates.
+// Real threads and real time by default; ManualHost below for determinism.
 struct TestHost {
-  admin::Metrics metrics;
-  core::Executor executor{2};
+  explicit TestHost(unsigned threads = 2) : executor(threads) {}
+  virtual ~TestHost() = default;
 
-  plugin::HostContext context() { return {executor, metrics}; }
+  admin::Metrics metrics;
+  core::Executor executor;
+  core::SystemClock system_clock{executor};
+
+  virtual core::Clock &clock() { return system_clock; }
+  plugin::HostContext context() { return {executor, metrics, clock()}; }
 
   std::shared_ptr<plugin::Instance> create(const std::string &id,
                                            const nlohmann::json &config = nlohmann::json::object(),
@@ -44,6 +52,28 @@ struct TestHost {
       throw std::runtime_error("cannot create " + id + ": " + error);
     }
     return instance;
+  }
+};
+
+// Everything on the test's thread: a manual executor and a manual clock.
+// run() executes what is ready; advance() moves time and runs what follows.
+struct ManualHost : TestHost {
+  ManualHost() : TestHost(0) {}
+  core::ManualClock manual_clock;
+  core::Clock &clock() override { return manual_clock; }
+
+  void run() {
+    do {
+      manual_clock.flush();
+    } while (executor.poll() > 0);
+  }
+  void advance(std::chrono::milliseconds d) {
+    run();
+    // Step in small increments so work posted by one timer sees the next.
+    for (auto left = d; left.count() > 0; left -= std::chrono::milliseconds(1)) {
+      manual_clock.advance(std::chrono::milliseconds(1));
+      run();
+    }
   }
 };
 

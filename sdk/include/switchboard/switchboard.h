@@ -4,6 +4,7 @@
 
 #include "switchboard/abi.h"
 #include "switchboard/cache.h"
+#include "switchboard/ext/providers.h"
 #include "switchboard/llm.h"
 #include "switchboard/stt.h"
 #include "switchboard/transport.h"

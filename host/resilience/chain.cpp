@@ -1,0 +1,122 @@
+#include "resilience/chain.hpp"
+
+#include "resilience/provider.hpp"
+
+namespace switchboard::resilience {
+namespace {
+
+std::chrono::system_clock::time_point wall_time(core::Clock &clock, core::TimePoint t) {
+  return std::chrono::system_clock::now() +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(t - clock.now());
+}
+
+}  // namespace
+
+Chain::Chain(std::string kind, std::vector<std::shared_ptr<Provider>> providers, ChainContext context)
+    : kind_(std::move(kind)), providers_(std::move(providers)), context_(std::move(context)) {
+  // The listener holds copies, not the chain: a provider reused by a reload
+  // outlives the chain it came from.
+  for (const auto &p : providers_) {
+    p->breaker.set_listener([kind = kind_, name = p->name, sink = context_.events](BreakerState from, BreakerState to,
+                                                                                   const std::string &why) {
+      if (sink)
+        sink({ChainEvent::Type::breaker, kind, name,
+              std::string(to_string(from)) + " -> " + to_string(to) + ": " + why});
+    });
+  }
+}
+
+void Chain::emit(const ChainEvent &event, const ChainEventSink &per_call) const {
+  if (context_.events) context_.events(event);
+  if (per_call) per_call(event);
+}
+
+std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &per_call) {
+  for (std::size_t i = from; i < providers_.size(); ++i) {
+    Provider &p = *providers_[i];
+    if (!p.enabled) {
+      continue;
+    }
+    const Permit permit = p.breaker.try_acquire();
+    if (permit.admitted) {
+      return Pick{i, permit};
+    }
+    p.stats.skipped.fetch_add(1, std::memory_order_relaxed);
+    emit({ChainEvent::Type::skipped, kind_, p.name, "circuit open"}, per_call);
+  }
+  return std::nullopt;
+}
+
+bool Chain::reset(const std::string &name) {
+  bool found = false;
+  for (const auto &p : providers_) {
+    if (name.empty() || p->name == name) {
+      p->breaker.reset();
+      found = true;
+    }
+  }
+  return found;
+}
+
+bool Chain::force_open(const std::string &name) {
+  for (const auto &p : providers_) {
+    if (p->name == name) {
+      p->breaker.force_open();
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Chain::current() const {
+  for (const auto &p : providers_) {
+    if (p->enabled && p->breaker.available()) return p->name;
+  }
+  return "";
+}
+
+std::size_t Chain::available_count() const {
+  std::size_t n = 0;
+  for (const auto &p : providers_) {
+    n += p->enabled && p->breaker.available() ? 1 : 0;
+  }
+  return n;
+}
+
+nlohmann::json Chain::view() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto &p : providers_) {
+    const BreakerSnapshot b = p->breaker.snapshot();
+    const bool available = p->enabled && p->breaker.available();
+    nlohmann::json circuit = {
+        {"name", kind_ + "_" + p->name},
+        {"state", to_string(b.state)},
+        {"is_available", available},
+        {"forced_open", b.forced_open},
+        {"consecutive_failures", b.consecutive_failures},
+        {"window", {{"calls", b.window_calls}, {"failures", b.window_failures}}},
+        {"trips", b.trips},
+        {"probes_in_flight", b.probes_in_flight},
+        {"open_until", b.open_until ? nlohmann::json(iso_time(wall_time(context_.clock, *b.open_until))) : nullptr},
+    };
+    nlohmann::json entry = {
+        {"name", p->name},
+        {"plugin", p->plugin},
+        {"priority", p->priority},
+        {"enabled", p->enabled},
+        {"available", available},
+        {"circuit", circuit},
+        {"stats", p->stats.to_json()},
+        {"fault_injection", p->fault_injected},
+    };
+    if (p->hedge_after_ms > 0) entry["hedge_after_ms"] = p->hedge_after_ms;
+    list.push_back(std::move(entry));
+  }
+  const std::string now = current();
+  return {{"provider_type", kind_},
+          {"current_provider", now.empty() ? nlohmann::json(nullptr) : nlohmann::json(now)},
+          {"fallback_count", fallback_count()},
+          {"providers", list}};
+}
+
+}  // namespace switchboard::resilience

@@ -1,0 +1,68 @@
+// What the stt, llm and tts chains share: providers in priority order, the
+// choice of the first one whose breaker admits a call (never sticky), the
+// operator's controls, and the JSON view of GET /providers.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.hpp"
+#include "core/executor.hpp"
+#include "resilience/events.hpp"
+#include "resilience/provider.hpp"
+
+namespace switchboard::resilience {
+
+struct ChainContext {
+  core::Clock &clock;
+  core::Executor &executor;
+  // Global events (breaker changes and every per-call event) for logs and metrics.
+  ChainEventSink events;
+};
+
+class Chain : public std::enable_shared_from_this<Chain> {
+ public:
+  Chain(std::string kind, std::vector<std::shared_ptr<Provider>> providers, ChainContext context);
+  virtual ~Chain() = default;
+
+  const std::string &kind() const noexcept { return kind_; }
+  const std::vector<std::shared_ptr<Provider>> &providers() const noexcept { return providers_; }
+  ChainContext &context() noexcept { return context_; }
+
+  // Operator actions. An empty name means every provider; false when the
+  // name matches none.
+  bool reset(const std::string &name = {});
+  bool force_open(const std::string &name);
+
+  // The highest-priority provider a call would go to now, or "" if none.
+  std::string current() const;
+  std::size_t available_count() const;
+  std::uint64_t fallback_count() const noexcept { return fallbacks_.load(std::memory_order_relaxed); }
+  nlohmann::json view() const;
+
+  struct Pick {
+    std::size_t index;
+    Permit permit;
+  };
+  // The first provider at or after `from` that is enabled and whose breaker
+  // admits a call; each one passed over is reported as skipped.
+  std::optional<Pick> pick(std::size_t from, const ChainEventSink &per_call);
+  void note_fallback() noexcept { fallbacks_.fetch_add(1, std::memory_order_relaxed); }
+  // Sends an event to the host and, when given, to the call's listener.
+  void emit(const ChainEvent &event, const ChainEventSink &per_call) const;
+
+ private:
+  std::string kind_;
+  std::vector<std::shared_ptr<Provider>> providers_;
+  ChainContext context_;
+  std::atomic<std::uint64_t> fallbacks_{0};
+};
+
+}  // namespace switchboard::resilience

@@ -1,0 +1,312 @@
+#include "resilience/llm_chain.hpp"
+
+#include "resilience/watchdog.hpp"
+
+namespace switchboard::resilience {
+
+using std::chrono::milliseconds;
+
+// One provider's part in a call. The plugin holds it (as its handler) until
+// its on_done; the call holds it for its own lifetime.
+class LlmCall::Attempt : public plugin::LlmHandler {
+ public:
+  Attempt(std::shared_ptr<LlmCall> owner, std::shared_ptr<Provider> p, Permit permit_, bool is_hedge)
+      : call(std::move(owner)), provider(std::move(p)), permit(permit_), hedge(is_hedge) {}
+
+  void on_token(std::string_view text) override { call->on_token(*this, text); }
+  void on_usage(std::uint32_t p, std::uint32_t c) override { call->on_usage(*this, p, c); }
+  void on_done(const Outcome &outcome) override {
+    auto keep = call;  // the call may otherwise go while it handles this
+    keep->on_attempt_done(*this, outcome);
+    call.reset();
+  }
+
+  void settle(int result) {  // 1 success, -1 counted failure, 0 ignored
+    if (settled) return;
+    settled = true;
+    if (result > 0) provider->breaker.on_success(permit);
+    if (result < 0) provider->breaker.on_failure(permit);
+    if (result == 0) provider->breaker.on_ignored(permit);
+  }
+  void cancel_timers() {
+    if (watchdog) watchdog->stop();
+    if (hedge_timer) hedge_timer->cancel();
+    hedge_timer.reset();
+  }
+
+  std::shared_ptr<LlmCall> call;
+  std::shared_ptr<Provider> provider;
+  Permit permit;
+  bool hedge;
+  bool settled = false;
+  plugin::CancelSource cancel;
+  plugin::LlmRequest request;
+  core::TimePoint started{};
+  bool got_first = false;
+  bool abandoned = false;  // no longer part of the call; its results are ignored
+  bool plugin_done = false;
+  std::shared_ptr<Watchdog> watchdog;
+  core::TimerPtr hedge_timer;
+};
+
+std::shared_ptr<LlmCall> LlmChain::start(LlmChainRequest request, LlmListener &listener) {
+  auto call = std::make_shared<LlmCall>(*this, std::move(request), listener);
+  call->begin();
+  return call;
+}
+
+LlmCall::LlmCall(LlmChain &chain, LlmChainRequest request, LlmListener &listener)
+    : chain_(chain), chain_keep_(chain.shared_from_this()), request_(std::move(request)), listener_(listener) {
+  per_call_ = [this](const ChainEvent &e) { listener_.on_event(e); };
+}
+
+LlmCall::~LlmCall() = default;
+
+void LlmCall::event(ChainEvent::Type type, const std::string &provider, std::string detail) {
+  chain_.emit({type, "llm", provider, std::move(detail)}, per_call_);
+}
+
+void LlmCall::begin() {
+  std::lock_guard lock(mutex_);
+  try_next();
+}
+
+void LlmCall::try_next() {
+  const auto pick = chain_.pick(next_index_, per_call_);
+  if (!pick) {
+    std::string why;
+    for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+    event(ChainEvent::Type::exhausted, "", why.empty() ? "no provider available" : why);
+    finish({Status::retryable,
+            "all llm providers failed" + (why.empty() ? std::string(": none available") : ": " + why), 0});
+    return;
+  }
+  launch(*pick, false);
+}
+
+void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
+  next_index_ = pick.index + 1;
+  auto provider = chain_.providers()[pick.index];
+  auto a = std::make_shared<Attempt>(shared_from_this(), provider, pick.permit, hedge);
+  attempts_.push_back(a);
+  for (const auto &m : request_.messages) a->request.messages.push_back(m);
+  if (!emitted_.empty()) {
+    // Continue the answer: the text so far as the assistant's own words.
+    a->request.messages.push_back({"assistant", emitted_});
+  }
+  a->request.model = request_.model;
+  a->request.temperature = request_.temperature;
+  a->request.max_tokens = request_.max_tokens;
+  a->started = chain_.context().clock.now();
+  provider->stats.calls.fetch_add(1, std::memory_order_relaxed);
+  event(ChainEvent::Type::selected, provider->name,
+        hedge               ? "hedge"
+        : !emitted_.empty() ? "continuing a partial answer"
+        : failures_.empty() ? ""
+                            : "fallback");
+  arm_timers(a);
+  const Outcome started = provider->llm->start(a->request, *a, a->cancel);
+  if (!started.ok() && !a->plugin_done) {
+    // Nothing started and no callback will come: release the attempt here.
+    a->plugin_done = true;
+    a->call.reset();
+    a->cancel_timers();
+    if (started.status == Status::invalid_input || started.status == Status::cancelled) {
+      a->settle(0);
+      finish(started);
+      return;
+    }
+    a->settle(-1);
+    provider->stats.record_failure(started.message);
+    attempt_failed(*a, started.message);
+  }
+}
+
+void LlmCall::arm_timers(const std::shared_ptr<Attempt> &a) {
+  core::Clock &clock = chain_.context().clock;
+  auto self = shared_from_this();
+  Attempt *raw = a.get();
+  // Weak: the watchdog lives in the attempt, which lives in the call.
+  std::weak_ptr<LlmCall> weak = self;
+  a->watchdog = Watchdog::start(clock, a->provider->timeouts, [weak, raw](const std::string &what) {
+    if (auto call = weak.lock()) call->on_watchdog(*raw, what);
+  });
+  if (a->provider->hedge_after_ms > 0 && !a->hedge) {
+    a->hedge_timer = clock.schedule(milliseconds(a->provider->hedge_after_ms), [self, raw](bool fired) {
+      if (fired) self->on_hedge(*raw);
+    });
+  }
+}
+
+void LlmCall::on_first_byte(Attempt &a) {
+  a.got_first = true;
+  a.provider->stats.record_first_byte(chain_.context().clock.now() - a.started);
+  a.watchdog->first_byte();
+  if (a.hedge_timer) a.hedge_timer->cancel();
+  if (winner_ == nullptr) {
+    winner_ = &a;
+    bool raced = false;
+    for (const auto &other : attempts_) {
+      if (other.get() != &a && !other->abandoned && !other->plugin_done) {
+        raced = true;
+        other->settle(0);
+        abandon(*other);
+      }
+    }
+    if (raced || a.hedge) event(ChainEvent::Type::hedge_won, a.provider->name, "answered first");
+  }
+}
+
+void LlmCall::on_token(Attempt &a, std::string_view text) {
+  std::lock_guard lock(mutex_);
+  if (a.abandoned || finished_ || text.empty()) return;
+  a.watchdog->activity();
+  if (!a.got_first) on_first_byte(a);
+  if (winner_ != &a) return;
+  deliver(trimmer_ ? trimmer_->feed(text) : std::string(text));
+}
+
+void LlmCall::deliver(std::string text) {
+  if (text.empty()) return;
+  emitted_ += text;
+  listener_.on_token(text);
+}
+
+void LlmCall::on_usage(Attempt &a, std::uint32_t prompt, std::uint32_t completion) {
+  std::lock_guard lock(mutex_);
+  if (!a.abandoned && !finished_) listener_.on_usage(prompt, completion);
+}
+
+void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
+  std::lock_guard lock(mutex_);
+  a.plugin_done = true;
+  a.cancel_timers();
+  if (a.abandoned) return;  // already accounted for
+  if (finished_) {
+    a.settle(0);
+    return;
+  }
+  switch (outcome.status) {
+    case Status::ok:
+      a.settle(1);
+      a.provider->stats.successes.fetch_add(1, std::memory_order_relaxed);
+      if (!a.got_first) winner_ = &a;  // an empty answer is still an answer
+      if (trimmer_) deliver(trimmer_->flush());
+      answered_by_ = a.provider->name;
+      finish(outcome);
+      return;
+    case Status::invalid_input:
+    case Status::cancelled:
+      a.settle(0);
+      for (const auto &other : attempts_) {
+        if (other.get() != &a && !other->plugin_done && !other->abandoned) {
+          other->settle(0);
+          abandon(*other);
+        }
+      }
+      finish(outcome);
+      return;
+    case Status::retryable:
+    case Status::fatal:
+      a.settle(-1);
+      a.provider->stats.record_failure(outcome.message);
+      attempt_failed(a, outcome.message);
+      return;
+  }
+}
+
+void LlmCall::on_watchdog(Attempt &a, const std::string &what) {
+  std::lock_guard lock(mutex_);
+  if (a.abandoned || a.plugin_done || finished_) return;
+  a.provider->stats.timeouts.fetch_add(1, std::memory_order_relaxed);
+  a.provider->stats.record_failure(what);
+  a.settle(-1);
+  abandon(a);
+  attempt_failed(a, what);
+}
+
+void LlmCall::on_hedge(Attempt &a) {
+  std::lock_guard lock(mutex_);
+  if (a.got_first || a.abandoned || a.plugin_done || finished_ || hedged_) return;
+  const auto pick = chain_.pick(next_index_, per_call_);
+  if (!pick) return;
+  hedged_ = true;
+  event(ChainEvent::Type::hedge_started, chain_.providers()[pick->index]->name,
+        a.provider->name + " has no first byte after " + std::to_string(a.provider->hedge_after_ms) + " ms");
+  launch(*pick, true);
+}
+
+bool LlmCall::others_running(const Attempt &a) const {
+  for (const auto &other : attempts_) {
+    if (other.get() != &a && !other->abandoned && !other->plugin_done) return true;
+  }
+  return false;
+}
+
+void LlmCall::attempt_failed(Attempt &a, const std::string &reason) {
+  a.abandoned = true;
+  failures_.push_back(a.provider->name + ": " + reason);
+  event(ChainEvent::Type::failed, a.provider->name, reason);
+  const bool was_winner = winner_ == &a;
+  if (was_winner) winner_ = nullptr;
+  if (!was_winner && others_running(a)) {
+    return;  // the hedge partner carries on
+  }
+  for (const auto &other : attempts_) {
+    if (other.get() != &a && !other->abandoned && !other->plugin_done) {
+      other->settle(0);
+      abandon(*other);
+    }
+  }
+  a.provider->stats.fallbacks.fetch_add(1, std::memory_order_relaxed);
+  chain_.note_fallback();
+  event(ChainEvent::Type::fallback, a.provider->name, emitted_.empty() ? "before any output" : "mid-stream");
+  if (!emitted_.empty()) {
+    trimmer_ = std::make_unique<OverlapTrimmer>(emitted_);
+  }
+  try_next();
+}
+
+void LlmCall::abandon(Attempt &a) {
+  a.abandoned = true;
+  a.cancel_timers();
+  if (a.plugin_done) return;
+  // Never cancel from inside the provider's own callback: hand it to a worker.
+  std::shared_ptr<Attempt> keep;
+  for (const auto &x : attempts_) {
+    if (x.get() == &a) keep = x;
+  }
+  chain_.context().executor.post([keep] { keep->cancel.cancel(); });
+}
+
+void LlmCall::finish(const Outcome &outcome) {
+  if (finished_) return;
+  finished_ = true;
+  for (const auto &a : attempts_) a->cancel_timers();
+  listener_.on_done(outcome);
+}
+
+void LlmCall::cancel() {
+  std::lock_guard lock(mutex_);
+  if (finished_) return;
+  for (const auto &a : attempts_) {
+    if (!a->abandoned && !a->plugin_done) {
+      a->provider->stats.cancelled.fetch_add(1, std::memory_order_relaxed);
+      a->settle(0);
+      abandon(*a);
+    }
+  }
+  finish({Status::cancelled, "cancelled", 0});
+}
+
+std::string LlmCall::answered_by() const {
+  std::lock_guard lock(mutex_);
+  return answered_by_;
+}
+
+bool LlmCall::finished() const {
+  std::lock_guard lock(mutex_);
+  return finished_;
+}
+
+}  // namespace switchboard::resilience

@@ -1,0 +1,100 @@
+// The llm chain: a completion goes to the first provider whose breaker admits
+// it. Failing before any output, it moves on in the same turn; failing
+// mid-stream (an error, or a watchdog: first byte, idle gap, total), it
+// continues on the next provider with the partial answer as context and the
+// overlap removed, so the listener never receives a word twice. With
+// hedge_after_ms, a slow first byte starts the next provider as well and the
+// first to answer wins.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "plugin/llm_client.hpp"
+#include "resilience/chain.hpp"
+#include "resilience/overlap_trimmer.hpp"
+
+namespace switchboard::resilience {
+
+// Receives one completion. Calls come under the call's lock, so they never
+// overlap; they must not block. on_done comes exactly once, last.
+class LlmListener {
+ public:
+  virtual ~LlmListener() = default;
+  virtual void on_token(std::string_view text) = 0;
+  virtual void on_usage(std::uint32_t /*prompt*/, std::uint32_t /*completion*/) {}
+  virtual void on_event(const ChainEvent & /*event*/) {}
+  virtual void on_done(const Outcome &outcome) = 0;
+};
+
+struct LlmChainRequest {
+  std::vector<plugin::ChatMessage> messages;
+  std::string model;
+  double temperature = -1;
+  int max_tokens = 0;
+};
+
+class LlmCall;
+
+class LlmChain : public Chain {
+ public:
+  LlmChain(std::vector<std::shared_ptr<Provider>> providers, ChainContext context)
+      : Chain("llm", std::move(providers), std::move(context)) {}
+
+  // The listener must outlive the call, until its on_done has returned.
+  std::shared_ptr<LlmCall> start(LlmChainRequest request, LlmListener &listener);
+};
+
+class LlmCall : public std::enable_shared_from_this<LlmCall> {
+ public:
+  LlmCall(LlmChain &chain, LlmChainRequest request, LlmListener &listener);
+  ~LlmCall();
+
+  // Ends the call as cancelled (at once) and cancels the providers' calls.
+  void cancel();
+  // The provider whose answer completed the call ("" until then).
+  std::string answered_by() const;
+  bool finished() const;
+
+ private:
+  friend class LlmChain;
+  class Attempt;
+
+  void begin();
+  void try_next();
+  void launch(const Chain::Pick &pick, bool hedge);
+  void arm_timers(const std::shared_ptr<Attempt> &a);
+  void on_token(Attempt &a, std::string_view text);
+  void on_usage(Attempt &a, std::uint32_t prompt, std::uint32_t completion);
+  void on_attempt_done(Attempt &a, const Outcome &outcome);
+  void on_first_byte(Attempt &a);
+  void on_watchdog(Attempt &a, const std::string &what);
+  void on_hedge(Attempt &a);
+  void attempt_failed(Attempt &a, const std::string &reason);
+  void abandon(Attempt &a);
+  void deliver(std::string text);
+  void finish(const Outcome &outcome);
+  bool others_running(const Attempt &a) const;
+  void event(ChainEvent::Type type, const std::string &provider, std::string detail);
+
+  LlmChain &chain_;
+  std::shared_ptr<Chain> chain_keep_;  // the chain outlives its calls, even across a reload
+  LlmChainRequest request_;
+  LlmListener &listener_;
+  ChainEventSink per_call_;
+
+  mutable std::recursive_mutex mutex_;
+  std::vector<std::shared_ptr<Attempt>> attempts_;
+  std::size_t next_index_ = 0;
+  Attempt *winner_ = nullptr;
+  std::string emitted_;
+  std::unique_ptr<OverlapTrimmer> trimmer_;
+  std::vector<std::string> failures_;
+  bool finished_ = false;
+  bool hedged_ = false;
+  std::string answered_by_;
+};
+
+}  // namespace switchboard::resilience

@@ -1,0 +1,94 @@
+#include "resilience/provider.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <vector>
+
+#include "resilience/events.hpp"
+
+namespace switchboard::resilience {
+
+const char *to_string(ChainEvent::Type type) noexcept {
+  switch (type) {
+    case ChainEvent::Type::selected:
+      return "selected";
+    case ChainEvent::Type::skipped:
+      return "skipped";
+    case ChainEvent::Type::failed:
+      return "failed";
+    case ChainEvent::Type::fallback:
+      return "fallback";
+    case ChainEvent::Type::hedge_started:
+      return "hedge_started";
+    case ChainEvent::Type::hedge_won:
+      return "hedge_won";
+    case ChainEvent::Type::exhausted:
+      return "exhausted";
+    case ChainEvent::Type::breaker:
+      return "breaker";
+  }
+  return "unknown";
+}
+
+std::string iso_time(std::chrono::system_clock::time_point t) {
+  const auto seconds = std::chrono::system_clock::to_time_t(t);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char out[40];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S", &utc);
+  char full[48];
+  std::snprintf(full, sizeof full, "%s.%03dZ", out, static_cast<int>(millis));
+  return full;
+}
+
+Provider::Provider(const config::ProviderSpec &spec, int priority_, core::Clock &clock)
+    : kind(spec.kind),
+      name(spec.name),
+      plugin(spec.plugin),
+      priority(priority_),
+      timeouts(spec.timeouts),
+      hedge_after_ms(spec.hedge_after_ms),
+      fault_injected(spec.fault.enabled),
+      breaker(spec.circuit, clock) {}
+
+void ProviderStats::record_failure(const std::string &message) {
+  failures.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  last_error_ = message;
+  last_error_at_ = std::chrono::system_clock::now();
+}
+
+void ProviderStats::record_first_byte(std::chrono::duration<double, std::milli> elapsed) {
+  std::lock_guard lock(mutex_);
+  first_byte_ms_[samples_ % kSamples] = elapsed.count();
+  ++samples_;
+}
+
+nlohmann::json ProviderStats::to_json() const {
+  nlohmann::json out = {
+      {"calls", calls.load()},         {"successes", successes.load()}, {"failures", failures.load()},
+      {"timeouts", timeouts.load()},   {"skipped", skipped.load()},     {"cancelled", cancelled.load()},
+      {"fallbacks", fallbacks.load()},
+  };
+  std::lock_guard lock(mutex_);
+  if (last_error_.empty()) {
+    out["last_error"] = nullptr;
+  } else {
+    out["last_error"] = {{"message", last_error_}, {"at", iso_time(last_error_at_)}};
+  }
+  const std::size_t n = std::min(samples_, kSamples);
+  nlohmann::json ttfb = {{"samples", samples_}};
+  if (n > 0) {
+    std::vector<double> sorted(first_byte_ms_.begin(), first_byte_ms_.begin() + static_cast<long>(n));
+    std::sort(sorted.begin(), sorted.end());
+    auto pct = [&](double p) { return sorted[std::min(n - 1, static_cast<std::size_t>(p * static_cast<double>(n)))]; };
+    ttfb["p50"] = pct(0.50);
+    ttfb["p90"] = pct(0.90);
+    ttfb["p99"] = pct(0.99);
+  }
+  out["time_to_first_byte_ms"] = ttfb;
+  return out;
+}
+
+}  // namespace switchboard::resilience

@@ -1,0 +1,299 @@
+#include "resilience/stt_chain.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace switchboard::resilience {
+
+using std::chrono::milliseconds;
+
+class SttCall::Attempt : public plugin::SttHandler {
+ public:
+  Attempt(std::shared_ptr<SttCall> owner, std::shared_ptr<Provider> p, Permit permit_, std::size_t index_)
+      : call(std::move(owner)), provider(std::move(p)), permit(permit_), index(index_) {}
+
+  void on_partial(std::string_view text) override {
+    std::lock_guard lock(call_ref().mutex_);
+    if (call_ref().is_active(*this)) call_ref().listener_.on_partial(text);
+  }
+  void on_final(std::string_view text, float confidence, std::string_view language) override {
+    std::lock_guard lock(call_ref().mutex_);
+    if (call_ref().is_active(*this)) {
+      got_final = true;
+      call_ref().listener_.on_final(text, confidence, language);
+    }
+  }
+  void on_done(const Outcome &outcome) override {
+    auto keep = call;
+    keep->on_attempt_done(*this, outcome);
+    call.reset();
+  }
+
+  SttCall &call_ref() { return *call; }
+
+  void settle(int result) {
+    if (settled) return;
+    settled = true;
+    if (result > 0) provider->breaker.on_success(permit);
+    if (result < 0) provider->breaker.on_failure(permit);
+    if (result == 0) provider->breaker.on_ignored(permit);
+  }
+  void stop_timers() {
+    for (auto *t : {&total_timer, &final_timer}) {
+      if (*t) (*t)->cancel();
+      t->reset();
+    }
+  }
+
+  std::shared_ptr<SttCall> call;
+  std::shared_ptr<Provider> provider;
+  Permit permit;
+  std::size_t index;
+  bool settled = false;
+  bool abandoned = false;
+  bool plugin_done = false;
+  bool got_final = false;
+  std::size_t fed = 0;  // buffer samples this stream has received
+  core::TimePoint finish_at{};
+  plugin::CancelSource cancel;
+  std::unique_ptr<SttSession> session;
+  core::TimerPtr total_timer, final_timer;
+};
+
+std::shared_ptr<SttCall> SttChain::start(SttListener &listener, std::size_t max_samples) {
+  auto call = std::make_shared<SttCall>(*this, listener, max_samples);
+  std::lock_guard lock(call->mutex_);
+  call->open_next(0);
+  return call;
+}
+
+SttCall::SttCall(SttChain &chain, SttListener &listener, std::size_t max_samples)
+    : chain_(chain), chain_keep_(chain.shared_from_this()), listener_(listener), audio_(max_samples) {
+  per_call_ = [this](const ChainEvent &e) { listener_.on_event(e); };
+}
+
+SttCall::~SttCall() {
+  // Streams close before their handlers go (attempts_ holds both).
+  for (auto &a : attempts_) a->session.reset();
+}
+
+void SttCall::event(ChainEvent::Type type, const std::string &provider, std::string detail) {
+  chain_.emit({type, "stt", provider, std::move(detail)}, per_call_);
+}
+
+bool SttCall::is_active(const Attempt &a) const {
+  return !a.abandoned && !finished_ && active_.load(std::memory_order_acquire) == &a;
+}
+
+void SttCall::feed(const std::int16_t *samples, std::size_t count) noexcept {
+  const std::size_t size = size_.load(std::memory_order_relaxed);
+  const std::size_t n = std::min(count, audio_.size() - size);
+  if (n > 0) {
+    std::memcpy(audio_.data() + size, samples, n * sizeof(std::int16_t));
+    size_.store(size + n, std::memory_order_release);
+  }
+  if (n < count) dropped_.fetch_add(count - n, std::memory_order_relaxed);
+  Attempt *a = active_.load(std::memory_order_acquire);
+  if (a == nullptr || !a->session) return;
+  const std::size_t end = size + n;
+  if (a->fed < end) {
+    // A non-OK status means the stream failed; its on_done follows and the
+    // switch happens there.
+    (void)a->session->feed(audio_.data() + a->fed, end - a->fed);
+    a->fed = end;
+  }
+}
+
+void SttCall::open_next(std::size_t from) {
+  while (true) {
+    const auto pick = chain_.pick(from, per_call_);
+    if (!pick) {
+      std::string why;
+      for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+      event(ChainEvent::Type::exhausted, "", why.empty() ? "no provider available" : why);
+      finish_call({Status::retryable,
+                   "all stt providers failed" + (why.empty() ? std::string(": none available") : ": " + why), 0});
+      return;
+    }
+    auto provider = chain_.providers()[pick->index];
+    auto a = std::make_shared<Attempt>(shared_from_this(), provider, pick->permit, pick->index);
+    attempts_.push_back(a);
+    provider->stats.calls.fetch_add(1, std::memory_order_relaxed);
+    const std::size_t replay = size_.load(std::memory_order_acquire);
+    event(ChainEvent::Type::selected, provider->name,
+          replay > 0 ? "replaying " + std::to_string(replay / 16) + " ms of the utterance" : "");
+    std::weak_ptr<SttCall> weak = shared_from_this();
+    Attempt *raw = a.get();
+    a->total_timer =
+        chain_.context().clock.schedule(milliseconds(provider->timeouts.total_ms), [weak, raw](bool fired) {
+          auto call = weak.lock();
+          if (fired && call)
+            call->on_watchdog(*raw, "not finished after " + std::to_string(raw->provider->timeouts.total_ms) + " ms");
+        });
+    const Outcome opened = provider->stt->open(*a, a->cancel, a->session);
+    if (!opened.ok()) {
+      a->plugin_done = true;
+      a->call.reset();
+      a->stop_timers();
+      if (opened.status == Status::invalid_input) {
+        a->settle(0);
+        finish_call(opened);
+        return;
+      }
+      a->settle(-1);
+      provider->stats.record_failure(opened.message);
+      failures_.push_back(provider->name + ": " + opened.message);
+      event(ChainEvent::Type::failed, provider->name, opened.message);
+      from = pick->index + 1;
+      continue;
+    }
+    // Replay what was said so far, then hand the stream to the audio thread.
+    if (replay > 0) {
+      (void)a->session->feed(audio_.data(), replay);
+    }
+    a->fed = replay;
+    if (finish_requested_) {
+      const std::size_t size = size_.load(std::memory_order_acquire);
+      if (size > a->fed) (void)a->session->feed(audio_.data() + a->fed, size - a->fed);
+      a->fed = size;
+    }
+    active_.store(a.get(), std::memory_order_release);
+    if (finish_requested_) {
+      a->session->finish();
+      arm_final_watchdog(a);
+    }
+    return;
+  }
+}
+
+void SttCall::finish() {
+  std::lock_guard lock(mutex_);
+  if (finished_ || finish_requested_) return;
+  finish_requested_ = true;
+  Attempt *raw = active_.load(std::memory_order_acquire);
+  for (const auto &a : attempts_) {
+    if (a.get() != raw || a->abandoned) continue;
+    const std::size_t size = size_.load(std::memory_order_acquire);
+    if (size > a->fed) (void)a->session->feed(audio_.data() + a->fed, size - a->fed);
+    a->fed = size;
+    a->session->finish();
+    arm_final_watchdog(a);
+  }
+}
+
+void SttCall::arm_final_watchdog(const std::shared_ptr<Attempt> &a) {
+  a->finish_at = chain_.context().clock.now();
+  std::weak_ptr<SttCall> weak = shared_from_this();
+  Attempt *raw = a.get();
+  const int ms = a->provider->timeouts.first_byte_ms;
+  a->final_timer = chain_.context().clock.schedule(milliseconds(ms), [weak, raw, ms](bool fired) {
+    auto call = weak.lock();
+    if (fired && call) call->on_watchdog(*raw, "no final transcript " + std::to_string(ms) + " ms after the utterance");
+  });
+}
+
+void SttCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
+  std::lock_guard lock(mutex_);
+  a.plugin_done = true;
+  a.stop_timers();
+  if (a.abandoned) return;
+  if (finished_) {
+    a.settle(0);
+    return;
+  }
+  if (outcome.ok() && !finish_requested_) {
+    // A stream that ends before the utterance did has failed it.
+    a.settle(-1);
+    a.provider->stats.record_failure("stream ended before the utterance");
+    on_result_failure(a, "stream ended before the utterance", true);
+    return;
+  }
+  switch (outcome.status) {
+    case Status::ok:
+      a.settle(1);
+      a.provider->stats.successes.fetch_add(1, std::memory_order_relaxed);
+      if (a.finish_at != core::TimePoint{})
+        a.provider->stats.record_first_byte(chain_.context().clock.now() - a.finish_at);
+      finish_call(outcome);
+      return;
+    case Status::invalid_input:
+    case Status::cancelled:
+      a.settle(0);
+      finish_call(outcome);
+      return;
+    case Status::retryable:
+    case Status::fatal:
+      a.settle(-1);
+      a.provider->stats.record_failure(outcome.message);
+      on_result_failure(a, outcome.message, true);
+      return;
+  }
+}
+
+void SttCall::on_watchdog(Attempt &a, const std::string &what) {
+  std::lock_guard lock(mutex_);
+  if (a.abandoned || a.plugin_done || finished_) return;
+  a.provider->stats.timeouts.fetch_add(1, std::memory_order_relaxed);
+  a.provider->stats.record_failure(what);
+  a.settle(-1);
+  on_result_failure(a, what, true);
+}
+
+void SttCall::on_result_failure(Attempt &a, const std::string &reason, bool /*counted*/) {
+  std::shared_ptr<Attempt> shared;
+  for (const auto &x : attempts_) {
+    if (x.get() == &a) shared = x;
+  }
+  const bool had_results = a.got_final;
+  abandon(shared);
+  failures_.push_back(a.provider->name + ": " + reason);
+  event(ChainEvent::Type::failed, a.provider->name, reason);
+  a.provider->stats.fallbacks.fetch_add(1, std::memory_order_relaxed);
+  chain_.note_fallback();
+  event(ChainEvent::Type::fallback, a.provider->name, "utterance replayed on the next provider");
+  if (had_results) listener_.on_replay();
+  // Opening may block briefly: do it on a worker, never in a provider callback.
+  auto self = shared_from_this();
+  const std::size_t from = a.index + 1;
+  chain_.context().executor.post([self, from] {
+    std::lock_guard lock(self->mutex_);
+    if (!self->finished_) self->open_next(from);
+  });
+}
+
+void SttCall::abandon(const std::shared_ptr<Attempt> &a) {
+  if (!a) return;
+  a->abandoned = true;
+  a->stop_timers();
+  Attempt *expected = a.get();
+  active_.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel);
+  if (a->plugin_done) return;
+  chain_.context().executor.post([a] { a->cancel.cancel(); });
+}
+
+void SttCall::finish_call(const Outcome &outcome) {
+  if (finished_) return;
+  finished_ = true;
+  for (const auto &a : attempts_) a->stop_timers();
+  listener_.on_done(outcome);
+}
+
+void SttCall::cancel() {
+  std::lock_guard lock(mutex_);
+  if (finished_) return;
+  for (const auto &a : attempts_) {
+    if (!a->abandoned && !a->plugin_done) {
+      a->provider->stats.cancelled.fetch_add(1, std::memory_order_relaxed);
+      a->settle(0);
+      abandon(a);
+    }
+  }
+  finish_call({Status::cancelled, "cancelled", 0});
+}
+
+bool SttCall::finished() const {
+  std::lock_guard lock(mutex_);
+  return finished_;
+}
+
+}  // namespace switchboard::resilience
