@@ -158,8 +158,8 @@ ProviderSpec decode_provider(const json &item, const std::string &kind, const st
     read(*it, "latency_ms", p.fault.latency_ms);
     read(*it, "cut_after_chunks", p.fault.cut_after_chunks);
     if (const auto hang = it->find("hang"); hang != it->end() && hang->is_boolean()) p.fault.hang = hang->get<bool>();
-    if (const auto seed = it->find("seed"); seed != it->end() && seed->is_number_unsigned()) {
-      p.fault.seed = seed->get<std::uint64_t>();
+    if (const auto seed = it->find("seed"); seed != it->end() && seed->is_number_integer()) {
+      p.fault.seed = static_cast<std::uint64_t>(seed->get<std::int64_t>());
     }
   }
   return p;

@@ -108,6 +108,25 @@ TEST(Config, ReportsUnknownTopLevelKeysAndWrongTypes) {
   EXPECT_EQ(m[2], "c.yaml:3:14: expected a list, found the string 'plugins'");
 }
 
+TEST(Config, DecodesHedgingAndFaultInjection) {
+  const auto r = decode_text(
+      "tts:\n  - name: t\n    plugin: p\n    hedge_after_ms: 250\n"
+      "    fault: {error_rate: 0.25, latency_ms: 40, hang: true, cut_after_chunks: 3, seed: 99}\n"
+      "  - {name: u, plugin: p}\n");
+  ASSERT_TRUE(r.diags.empty());
+  const auto &t = r.config.tts[0];
+  EXPECT_EQ(t.hedge_after_ms, 250);
+  EXPECT_TRUE(t.fault.enabled);
+  EXPECT_DOUBLE_EQ(t.fault.error_rate, 0.25);
+  EXPECT_EQ(t.fault.latency_ms, 40);
+  EXPECT_TRUE(t.fault.hang);
+  EXPECT_EQ(t.fault.cut_after_chunks, 3);
+  EXPECT_EQ(t.fault.seed, 99u);
+  EXPECT_FALSE(r.config.tts[1].fault.enabled);
+  const auto bad = decode_text("llm:\n  - {name: x, plugin: p, fault: {error_rate: 2, hang: yes}}\n");
+  EXPECT_EQ(bad.diags.size(), 2u);
+}
+
 TEST(Config, RejectsStoresThatDoNotExistYet) {
   const auto r = decode_text("sessions: {store: redis}\n");
   ASSERT_EQ(r.diags.size(), 1u);

@@ -1,0 +1,205 @@
+// llm-scripted: streams configured replies word by word at a configured pace.
+// Deterministic, for demos and tests: it can also stall or fail on cue.
+//
+// config:
+//   reply: "..."                       the answer when no `replies` entry matches
+//   replies: [{match: "weather", reply: "..."}]   first whose match is in the last user message
+//   first_token_ms: 0, token_ms: 0     pace
+//   on_continue: resume | restart      a request ending with an assistant message
+//                                      continues it: resume after it, or restart the reply
+//   stall_after_tokens: N              stop sending after N tokens (until cancelled)
+//   fail_after_tokens: N, fail_status: retryable|fatal|invalid_input, fail_message: "..."
+//   fail_first_calls: N                only the first N calls fail (at fail_after_tokens, default 0)
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include "switchboard/sdk/plugin.hpp"
+
+namespace sdk = switchboard::sdk;
+
+namespace {
+
+std::vector<std::string> words_of(const std::string &text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+sdk::Status status_named(const std::string &name) {
+  if (name == "fatal") return sdk::Status::fatal;
+  if (name == "invalid_input") return sdk::Status::invalid_input;
+  return sdk::Status::retryable;
+}
+
+// One completion in progress: the words left to send and the pace.
+struct Stream {
+  Stream(sdk::LlmSink s, sdk::CancelToken c) : sink(std::move(s)), cancel(c) {}
+
+  std::mutex mutex;  // a cancel's wake-up may race a paced step
+  std::vector<std::string> words;
+  std::size_t next = 0;
+  std::size_t sent = 0;
+  bool leading_space = false;
+  std::uint32_t prompt_tokens = 0;
+  bool fails = false;
+  sdk::LlmSink sink;
+  sdk::CancelToken cancel;
+  sdk::CancelSubscription on_cancel;
+};
+
+}  // namespace
+
+class ScriptedLlm : public sdk::Llm {
+ public:
+  explicit ScriptedLlm(sdk::Host &host) : host_(host) {
+    const auto &c = host.config();
+    reply_ = c.value("reply", "This is a scripted reply.");
+    for (const auto &r : c.value("replies", nlohmann::json::array())) {
+      replies_.emplace_back(lower(r.value("match", "")), r.value("reply", ""));
+    }
+    first_token_ms_ = c.value("first_token_ms", 0);
+    token_ms_ = c.value("token_ms", 0);
+    restart_ = c.value("on_continue", "resume") == "restart";
+    stall_after_ = c.value("stall_after_tokens", 0);
+    fail_after_ = c.value("fail_after_tokens", -1);
+    fail_status_ = status_named(c.value("fail_status", "retryable"));
+    fail_message_ = c.value("fail_message", "scripted failure");
+    fail_first_calls_ = c.value("fail_first_calls", -1);
+  }
+
+  static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
+    namespace cfg = sdk::config;
+    if (!cfg::allow_only(c,
+                         {"reply", "replies", "first_token_ms", "token_ms", "on_continue", "stall_after_tokens",
+                          "fail_after_tokens", "fail_status", "fail_message", "fail_first_calls"},
+                         errors)) {
+      return;
+    }
+    cfg::expect_string(c, "reply", errors);
+    cfg::expect_integer(c, "first_token_ms", errors, 0, 600000);
+    cfg::expect_integer(c, "token_ms", errors, 0, 600000);
+    cfg::expect_integer(c, "stall_after_tokens", errors, 0, 1000000);
+    cfg::expect_integer(c, "fail_after_tokens", errors, 0, 1000000);
+    cfg::expect_string(c, "fail_message", errors);
+    cfg::expect_integer(c, "fail_first_calls", errors, 0, 1000000);
+    if (c.contains("on_continue") && c["on_continue"] != "resume" && c["on_continue"] != "restart") {
+      errors.add("/on_continue", "must be resume or restart");
+    }
+    if (c.contains("fail_status") && c["fail_status"] != "retryable" && c["fail_status"] != "fatal" &&
+        c["fail_status"] != "invalid_input") {
+      errors.add("/fail_status", "must be retryable, fatal or invalid_input");
+    }
+    if (c.contains("replies")) {
+      if (!c["replies"].is_array()) {
+        errors.add("/replies", "must be a list of {match, reply}");
+      } else {
+        for (std::size_t i = 0; i < c["replies"].size(); ++i) {
+          const auto &r = c["replies"][i];
+          if (!r.is_object() || !r.contains("match") || !r.contains("reply") || !r["match"].is_string() ||
+              !r["reply"].is_string()) {
+            errors.add("/replies/" + std::to_string(i), "needs string keys match and reply");
+          }
+        }
+      }
+    }
+  }
+
+  void chat(const sdk::LlmRequest &request, sdk::LlmSink sink, sdk::CancelToken cancel) override {
+    std::string user;
+    std::string continued;
+    for (const auto &m : request.messages) {
+      if (m.role == "user") user = m.content;
+    }
+    if (!request.messages.empty() && request.messages.back().role == "assistant") {
+      continued = request.messages.back().content;
+    }
+    auto stream = std::make_shared<Stream>(sink, cancel);
+    const int call = calls_.fetch_add(1);
+    // Failing is on with either knob; fail_first_calls limits it to the first calls.
+    stream->fails = (fail_after_ >= 0 || fail_first_calls_ >= 0) && (fail_first_calls_ < 0 || call < fail_first_calls_);
+    stream->words = words_of(pick(user));
+    if (!continued.empty() && !restart_) {
+      // Resume after the words the caller already has.
+      const std::size_t have = std::min(words_of(continued).size(), stream->words.size());
+      stream->next = have;
+      stream->leading_space = true;
+    }
+    for (const auto &m : request.messages) {
+      stream->prompt_tokens += static_cast<std::uint32_t>(words_of(m.content).size());
+    }
+    // A cancel wakes the stream on a worker, which ends it.
+    std::weak_ptr<Stream> weak = stream;
+    stream->on_cancel = cancel.on_cancel([this, weak] {
+      if (auto s = weak.lock()) schedule(s, 0);
+    });
+    schedule(stream, first_token_ms_);
+  }
+
+ private:
+  std::string pick(const std::string &user) const {
+    const std::string text = lower(user);
+    for (const auto &[match, reply] : replies_) {
+      if (!match.empty() && text.find(match) != std::string::npos) return reply;
+    }
+    return reply_;
+  }
+
+  void schedule(const std::shared_ptr<Stream> &stream, int delay_ms) {
+    host_.post([this, stream] { step(stream); }, std::chrono::milliseconds(delay_ms));
+  }
+
+  void step(const std::shared_ptr<Stream> &stream) {
+    std::lock_guard lock(stream->mutex);
+    if (stream->sink.finished()) {
+      return;
+    }
+    if (stream->cancel.cancelled()) {
+      stream->on_cancel.reset();
+      stream->sink.fail(sdk::Status::cancelled, "cancelled");
+      return;
+    }
+    if (stream->fails && static_cast<int>(stream->sent) >= std::max(0, fail_after_)) {
+      stream->on_cancel.reset();
+      stream->sink.fail(fail_status_, fail_message_);
+      return;
+    }
+    if (stall_after_ > 0 && static_cast<int>(stream->sent) >= stall_after_) {
+      return;  // silent until cancelled; the cancel subscription ends it
+    }
+    if (stream->next >= stream->words.size()) {
+      stream->on_cancel.reset();
+      stream->sink.usage(stream->prompt_tokens, static_cast<std::uint32_t>(stream->sent));
+      stream->sink.done();
+      return;
+    }
+    const bool space = stream->sent > 0 || stream->leading_space;
+    stream->sink.token((space ? " " : "") + stream->words[stream->next++]);
+    ++stream->sent;
+    schedule(stream, token_ms_);
+  }
+
+  sdk::Host &host_;
+  std::string reply_;
+  std::vector<std::pair<std::string, std::string>> replies_;
+  int first_token_ms_;
+  int token_ms_;
+  bool restart_;
+  int stall_after_;
+  int fail_after_;
+  sdk::Status fail_status_;
+  std::string fail_message_;
+  int fail_first_calls_;
+  std::atomic<int> calls_{0};
+};
+
+SWITCHBOARD_PLUGIN(ScriptedLlm, "llm-scripted", "1.0.0", "Streams configured replies at a configured pace")

@@ -1,0 +1,250 @@
+// The llm chain, driven by llm-scripted plugins on a manual clock.
+#include "resilience/llm_chain.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/chain_harness.hpp"
+
+namespace switchboard::resilience {
+namespace {
+
+using std::chrono::milliseconds;
+using Type = ChainEvent::Type;
+
+class Answer : public LlmListener {
+ public:
+  void on_token(std::string_view t) override { text += t; }
+  void on_event(const ChainEvent &e) override { events.push_back(e); }
+  void on_done(const Outcome &o) override {
+    ++dones;
+    outcome = o;
+  }
+  bool done() const { return dones > 0; }
+
+  std::string text;
+  std::vector<ChainEvent> events;
+  int dones = 0;
+  Outcome outcome;
+};
+
+LlmChainRequest ask(const std::string &text) {
+  LlmChainRequest r;
+  r.messages = {{"user", text}};
+  return r;
+}
+
+const std::string kReply = "The quick brown fox jumps over the lazy dog.";
+
+std::string two_providers(const std::string &primary_extra, const std::string &primary_top = "",
+                          const std::string &secondary_extra = "") {
+  return "llm:\n"
+         "  - name: primary\n"
+         "    plugin: llm-scripted\n" +
+         primary_top +
+         "    timeouts: {first_byte_ms: 200, idle_ms: 100, total_ms: 5000}\n"
+         "    config: {reply: \"" +
+         kReply + "\", token_ms: 10" + primary_extra +
+         "}\n"
+         "  - name: secondary\n"
+         "    plugin: llm-scripted\n"
+         "    config: {reply: \"" +
+         kReply + "\", token_ms: 10" + secondary_extra + "}\n";
+}
+
+TEST(LlmChain, PrimaryFailingBeforeItsFirstByteFallsBackInTheSameTurn) {
+  test::ChainHarness h(two_providers(", fail_after_tokens: 0, fail_message: upstream 503"));
+  Answer a;
+  auto call = h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(500));
+  ASSERT_TRUE(a.done());
+  EXPECT_TRUE(a.outcome.ok()) << a.outcome.message;
+  EXPECT_EQ(a.text, kReply);
+  EXPECT_EQ(call->answered_by(), "secondary");
+  EXPECT_EQ(h.chains->llm()->fallback_count(), 1u);
+  EXPECT_EQ(h.provider("llm", "primary").stats.failures.load(), 1u);
+  EXPECT_EQ(h.provider("llm", "primary").breaker.snapshot().consecutive_failures, 1);
+  EXPECT_EQ(h.provider("llm", "secondary").stats.successes.load(), 1u);
+  EXPECT_EQ(h.count(Type::fallback, "primary"), 1u);
+  ASSERT_FALSE(a.events.empty());
+  EXPECT_EQ(a.events.front().type, Type::selected);
+  EXPECT_EQ(a.events.front().provider, "primary");
+}
+
+TEST(LlmChain, AStallAfterThreeTokensContinuesOnTheSecondaryWithoutRepeats) {
+  test::ChainHarness h(two_providers(", stall_after_tokens: 3"));
+  Answer a;
+  auto call = h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(100));
+  EXPECT_EQ(a.text, "The quick brown") << "three tokens, then silence";
+  h.advance(milliseconds(500));
+  ASSERT_TRUE(a.done());
+  EXPECT_TRUE(a.outcome.ok());
+  EXPECT_EQ(a.text, kReply) << "no repeated and no lost words";
+  EXPECT_EQ(h.provider("llm", "primary").stats.timeouts.load(), 1u);
+  EXPECT_EQ(call->answered_by(), "secondary");
+  bool idle_reported = false;
+  for (const auto &e : a.events) idle_reported |= e.type == Type::failed && e.detail == "stream idle for 100 ms";
+  EXPECT_TRUE(idle_reported);
+}
+
+TEST(LlmChain, ASecondaryThatRestartsTheAnswerIsTrimmed) {
+  test::ChainHarness h(two_providers(", stall_after_tokens: 3", "", ", on_continue: restart"));
+  Answer a;
+  h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(800));
+  ASSERT_TRUE(a.done());
+  EXPECT_EQ(a.text, kReply);
+}
+
+TEST(LlmChain, CutsAtSeveralPointsNeverRepeatOrLoseAWord) {
+  for (int cut = 1; cut <= 8; ++cut) {
+    for (const std::string style : {"resume", "restart"}) {
+      test::ChainHarness h(two_providers(", fail_after_tokens: " + std::to_string(cut), "", ", on_continue: " + style));
+      Answer a;
+      h.chains->llm()->start(ask("hi"), a);
+      h.advance(milliseconds(800));
+      ASSERT_TRUE(a.done());
+      EXPECT_EQ(a.text, kReply) << "cut after " << cut << " tokens, secondary " << style;
+    }
+  }
+}
+
+TEST(LlmChain, AHangingPrimaryIsBoundedByFirstByteMs) {
+  test::ChainHarness h(two_providers("", "    fault: {hang: true}\n"));
+  Answer a;
+  h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(199));
+  EXPECT_TRUE(a.text.empty());
+  EXPECT_EQ(h.count(Type::fallback), 0u);
+  h.advance(milliseconds(1));
+  EXPECT_EQ(h.count(Type::fallback, "primary"), 1u) << "the first-byte watchdog fires at 200 ms";
+  h.advance(milliseconds(500));
+  ASSERT_TRUE(a.done());
+  EXPECT_EQ(a.text, kReply);
+}
+
+TEST(LlmChain, HedgingStartsTheNextProviderAndKeepsTheFirstToAnswer) {
+  test::ChainHarness h(two_providers(", first_token_ms: 150", "    hedge_after_ms: 30\n"));
+  Answer a;
+  auto call = h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(29));
+  EXPECT_EQ(h.count(Type::hedge_started), 0u);
+  h.advance(milliseconds(1));
+  EXPECT_EQ(h.count(Type::hedge_started, "secondary"), 1u);
+  h.advance(milliseconds(500));
+  ASSERT_TRUE(a.done());
+  EXPECT_EQ(a.text, kReply);
+  EXPECT_EQ(call->answered_by(), "secondary");
+  EXPECT_EQ(h.count(Type::hedge_won, "secondary"), 1u);
+  EXPECT_EQ(h.provider("llm", "primary").stats.failures.load(), 0u) << "a lost race is not a failure";
+  EXPECT_EQ(h.provider("llm", "primary").breaker.snapshot().consecutive_failures, 0);
+}
+
+TEST(LlmChain, BreakerOpensHalfOpensAndTrafficReturnsToThePrimary) {
+  test::ChainHarness h(
+      two_providers(", fail_first_calls: 2", "    circuit: {failure_threshold: 2, open_seconds: 10}\n"));
+  for (int i = 0; i < 2; ++i) {
+    Answer a;
+    h.chains->llm()->start(ask("hi"), a);
+    h.advance(milliseconds(600));
+    ASSERT_TRUE(a.done());
+    EXPECT_EQ(a.text, kReply);
+  }
+  auto &primary = h.provider("llm", "primary");
+  EXPECT_EQ(primary.breaker.snapshot().state, BreakerState::open);
+  EXPECT_EQ(h.chains->llm()->current(), "secondary");
+
+  const auto calls_before = primary.stats.calls.load();
+  Answer skipped;
+  auto call = h.chains->llm()->start(ask("hi"), skipped);
+  h.advance(milliseconds(600));
+  EXPECT_EQ(call->answered_by(), "secondary");
+  EXPECT_EQ(primary.stats.calls.load(), calls_before) << "an open breaker costs the primary no call";
+  EXPECT_EQ(primary.stats.skipped.load(), 1u);
+
+  h.advance(milliseconds(10000));
+  EXPECT_EQ(h.chains->llm()->current(), "primary") << "open period over: the primary may be probed";
+  Answer probe;
+  call = h.chains->llm()->start(ask("hi"), probe);
+  h.advance(milliseconds(600));
+  EXPECT_EQ(call->answered_by(), "primary");
+  EXPECT_EQ(primary.breaker.snapshot().state, BreakerState::closed);
+  Answer next;
+  call = h.chains->llm()->start(ask("hi"), next);
+  h.advance(milliseconds(600));
+  EXPECT_EQ(call->answered_by(), "primary") << "never sticky: traffic is back on the primary";
+}
+
+TEST(LlmChain, InvalidInputNeitherCountsNorFallsBack) {
+  test::ChainHarness h(two_providers(", fail_after_tokens: 0, fail_status: invalid_input, fail_message: too long"));
+  Answer a;
+  h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(300));
+  ASSERT_TRUE(a.done());
+  EXPECT_EQ(a.outcome.status, Status::invalid_input);
+  EXPECT_EQ(a.outcome.message, "too long");
+  EXPECT_EQ(h.provider("llm", "secondary").stats.calls.load(), 0u);
+  EXPECT_EQ(h.provider("llm", "primary").breaker.snapshot().consecutive_failures, 0);
+}
+
+TEST(LlmChain, EveryProviderDownGivesOneErrorAndTheNextTurnWorksWhenOneReturns) {
+  test::ChainHarness h(
+      "llm:\n"
+      "  - {name: a, plugin: llm-scripted, config: {fail_first_calls: 1}, circuit: {failure_threshold: 5}}\n"
+      "  - {name: b, plugin: llm-scripted, config: {fail_first_calls: 1, reply: ok}}\n");
+  Answer down;
+  h.chains->llm()->start(ask("hi"), down);
+  h.advance(milliseconds(50));
+  ASSERT_TRUE(down.done());
+  EXPECT_EQ(down.dones, 1);
+  EXPECT_EQ(down.outcome.status, Status::retryable);
+  EXPECT_EQ(down.outcome.message, "all llm providers failed: a: scripted failure; b: scripted failure");
+  EXPECT_EQ(h.count(Type::exhausted), 1u);
+  Answer back;
+  h.chains->llm()->start(ask("hi"), back);
+  h.advance(milliseconds(50));
+  EXPECT_TRUE(back.outcome.ok());
+  EXPECT_EQ(back.text, "This is a scripted reply.");
+}
+
+TEST(LlmChain, CancelEndsTheCallAtOnceAndCountsNothing) {
+  test::ChainHarness h(two_providers(""));
+  Answer a;
+  auto call = h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(25));
+  EXPECT_FALSE(a.text.empty());
+  call->cancel();
+  EXPECT_TRUE(a.done()) << "done comes within the cancel call";
+  EXPECT_EQ(a.outcome.status, Status::cancelled);
+  const std::string heard = a.text;
+  h.advance(milliseconds(500));
+  EXPECT_EQ(a.text, heard) << "no token after the cancel";
+  EXPECT_EQ(a.dones, 1);
+  EXPECT_EQ(h.provider("llm", "primary").stats.failures.load(), 0u);
+  EXPECT_EQ(h.provider("llm", "primary").stats.cancelled.load(), 1u);
+}
+
+TEST(LlmChain, ResetAndForceOpenShowInTheView) {
+  test::ChainHarness h(two_providers(""));
+  ASSERT_TRUE(h.chains->force_open("llm", "primary"));
+  auto view = h.chains->view();
+  auto entry = view["providers"]["llm"]["providers"][0];
+  EXPECT_EQ(entry["circuit"]["state"], "open");
+  EXPECT_EQ(entry["circuit"]["forced_open"], true);
+  EXPECT_EQ(entry["available"], false);
+  EXPECT_EQ(view["providers"]["llm"]["current_provider"], "secondary");
+  EXPECT_EQ(view["summary"]["llm"]["available_count"], 1);
+  Answer a;
+  auto call = h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(600));
+  EXPECT_EQ(call->answered_by(), "secondary");
+  ASSERT_TRUE(h.chains->reset("llm", ""));
+  view = h.chains->view();
+  EXPECT_EQ(view["providers"]["llm"]["providers"][0]["circuit"]["state"], "closed");
+  EXPECT_EQ(view["providers"]["llm"]["current_provider"], "primary");
+  EXPECT_FALSE(h.chains->reset("llm", "nobody"));
+  EXPECT_FALSE(h.chains->force_open("tts", "primary"));
+}
+
+}  // namespace
+}  // namespace switchboard::resilience
