@@ -15,12 +15,13 @@ struct Host {
   sb::admin::Metrics metrics;
   sb::core::Executor executor{1};
   sb::core::SystemClock clock{executor};
+  sb::core::ControlQueue control;
 
   std::shared_ptr<sb::plugin::Instance> create(const std::string &file) {
     auto loaded = sb::plugin::LoadedPlugin::load(std::string(SWITCHBOARD_BENCH_PLUGIN_DIR) + "/" + file);
     std::string error;
     return sb::plugin::Instance::create(std::get<std::shared_ptr<sb::plugin::LoadedPlugin>>(loaded), "bench", {},
-                                        {executor, metrics, clock}, error);
+                                        {executor, metrics, clock, control}, error);
   }
 };
 

@@ -60,7 +60,7 @@ const void *Application::extension(const std::string &id) const {
 }
 
 plugin::HostContext Application::host_context() {
-  return {executor_, metrics_, clock_, [this](const std::string &id) { return extension(id); }};
+  return {executor_, metrics_, clock_, control_, [this](const std::string &id) { return extension(id); }};
 }
 
 std::shared_ptr<plugin::Instance> Application::create(const std::string &kind, const std::string &name,
@@ -106,7 +106,8 @@ std::shared_ptr<resilience::Chains> Application::build_chains(const config::Conf
   resilience::InstanceFor instance_for = [this](const config::ProviderSpec &spec, std::string &why) {
     return create(spec.kind, spec.name, spec.plugin, spec.config, why);
   };
-  resilience::ChainContext context{clock_, executor_, [this](const resilience::ChainEvent &e) { on_chain_event(e); }};
+  resilience::ChainContext context{clock_, executor_, wheel_,
+                                   [this](const resilience::ChainEvent &e) { on_chain_event(e); }};
   return resilience::Chains::build(config, instance_for, context, previous);
 }
 
@@ -191,6 +192,16 @@ void Application::stop() {
   }
   chains.reset();
   cache.reset();
+  // Instances still held by calls in flight go when those calls end; their
+  // destruction comes back to this thread.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  control_.run_pending();
+  while (plugin::Instance::live() > 0 && std::chrono::steady_clock::now() < deadline) {
+    control_.wait_and_run(std::chrono::milliseconds(100));
+  }
+  if (plugin::Instance::live() > 0) {
+    spdlog::warn("{} plugin instances still busy at shutdown; left as they are", plugin::Instance::live());
+  }
   executor_.stop();
   spdlog::info("switchboard stopped");
 }

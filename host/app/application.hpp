@@ -10,6 +10,8 @@
 
 #include "admin/metrics.hpp"
 #include "config/config.hpp"
+#include "core/control_queue.hpp"
+#include "core/deadline_wheel.hpp"
 #include "core/executor.hpp"
 #include "core/system_clock.hpp"
 #include "plugin/instance.hpp"
@@ -47,6 +49,10 @@ class Application {
   std::shared_ptr<plugin::Instance> cache() const;
   const std::vector<StartedTransport> &transports() const noexcept { return transports_; }
   admin::Metrics &metrics() noexcept { return metrics_; }
+  // Runs on the control thread: instances are destroyed here.
+  core::ControlQueue &control() noexcept { return control_; }
+  // A host extension by id, as plugins get it through sb_host.get_extension.
+  const void *extension(const std::string &id) const;
 
  private:
   std::shared_ptr<plugin::Instance> create(const std::string &kind, const std::string &name,
@@ -54,15 +60,16 @@ class Application {
                                            std::string &error);
   std::shared_ptr<resilience::Chains> build_chains(const config::Config &config, const resilience::Chains *previous);
   void on_chain_event(const resilience::ChainEvent &event);
-  const void *extension(const std::string &id) const;
   plugin::HostContext host_context();
 
   config::Config config_;
+  core::ControlQueue control_;  // the constructing (main) thread is the control thread
   // Destroyed after every instance (members go in reverse order).
   std::shared_ptr<plugin::Registry> registry_;
   admin::Metrics metrics_;
   core::Executor executor_;
   core::SystemClock clock_{executor_};
+  core::DeadlineWheel wheel_{clock_};
   sb_providers_ext providers_ext_{};
 
   mutable std::mutex mutex_;

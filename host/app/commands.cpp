@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "app/application.hpp"
@@ -47,6 +48,7 @@ void try_create(const Loaded &loaded, config::Diagnostics &diags) {
   admin::Metrics metrics;
   core::Executor executor(1);
   core::SystemClock clock(executor);
+  core::ControlQueue control;
   config::Diagnostics unused;
   config::YamlDocument doc = config::YamlDocument::load(loaded.config.file, config::process_env(), unused);
   auto attempt = [&](const std::string &kind, const std::string &name, const std::string &id, const nlohmann::json &cfg,
@@ -56,7 +58,7 @@ void try_create(const Loaded &loaded, config::Diagnostics &diags) {
       return;
     }
     std::string error;
-    if (!plugin::Instance::create(plugin, name, cfg, {executor, metrics, clock}, error)) {
+    if (!plugin::Instance::create(plugin, name, cfg, {executor, metrics, clock, control}, error)) {
       doc.error_at_value(diags, pointer, kind + " '" + name + "': plugin '" + id + "' failed to start: " + error);
     }
   };
@@ -127,6 +129,9 @@ int serve(const Command &cmd, std::ostream &err) {
   boost::asio::signal_set stop_signals(signals_io, SIGINT, SIGTERM);
   boost::asio::signal_set reload_signal(signals_io, SIGHUP);
   Application application(loaded.config, loaded.registry);
+  application.control().set_notify([&signals_io, &application] {
+    boost::asio::post(signals_io, [&application] { application.control().run_pending(); });
+  });
   application.start();
   stop_signals.async_wait([&](const boost::system::error_code &ec, int signal) {
     if (!ec) {

@@ -15,6 +15,7 @@
 
 #include "admin/metrics.hpp"
 #include "core/clock.hpp"
+#include "core/control_queue.hpp"
 #include "core/executor.hpp"
 #include "switchboard/abi.h"
 
@@ -25,6 +26,7 @@ struct HostContext {
   core::Executor &executor;
   admin::Metrics &metrics;
   core::Clock &clock;
+  core::ControlQueue &control;  // where instances are destroyed
   // Host extensions by id ("switchboard.providers/1"); may be empty.
   std::function<const void *(const std::string &id)> extensions = {};
 };

@@ -15,9 +15,13 @@ namespace switchboard::plugin {
 class Instance {
  public:
   // Creates an instance named `name`; on failure returns null and sets error.
+  // Call it on the control thread. Whichever thread drops the last reference,
+  // the instance is destroyed on the control thread (see ControlQueue).
   static std::shared_ptr<Instance> create(std::shared_ptr<const LoadedPlugin> plugin, const std::string &name,
                                           const nlohmann::json &config, HostContext context, std::string &error);
   ~Instance();
+  // Instances alive in this process, for an orderly shutdown.
+  static int live() noexcept;
   Instance(const Instance &) = delete;
   Instance &operator=(const Instance &) = delete;
 

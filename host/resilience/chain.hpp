@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.hpp"
+#include "core/deadline_wheel.hpp"
 #include "core/executor.hpp"
 #include "resilience/events.hpp"
 #include "resilience/provider.hpp"
@@ -23,6 +24,7 @@ namespace switchboard::resilience {
 struct ChainContext {
   core::Clock &clock;
   core::Executor &executor;
+  core::DeadlineWheel &wheel;  // every provider call's watchdog
   // Global events (breaker changes and every per-call event) for logs and metrics.
   ChainEventSink events;
 };

@@ -8,10 +8,15 @@ using std::chrono::milliseconds;
 
 // One provider's part in a call. The plugin holds it (as its handler) until
 // its on_done; the call holds it for its own lifetime.
-class LlmCall::Attempt : public plugin::LlmHandler {
+class LlmCall::Attempt : public plugin::LlmHandler, public Watchdog::Owner {
  public:
-  Attempt(std::shared_ptr<LlmCall> owner, std::shared_ptr<Provider> p, Permit permit_, bool is_hedge)
-      : call(std::move(owner)), provider(std::move(p)), permit(permit_), hedge(is_hedge) {}
+  Attempt(const std::shared_ptr<LlmCall> &owner, std::shared_ptr<Provider> p, Permit permit_, bool is_hedge)
+      : call(owner),
+        weak_call(owner),
+        provider(std::move(p)),
+        permit(permit_),
+        hedge(is_hedge),
+        watchdog(owner->chain_.context().wheel) {}
 
   void on_token(std::string_view text) override { call->on_token(*this, text); }
   void on_usage(std::uint32_t p, std::uint32_t c) override { call->on_usage(*this, p, c); }
@@ -21,6 +26,14 @@ class LlmCall::Attempt : public plugin::LlmHandler {
     call.reset();
   }
 
+  bool pin() override {
+    pinned = weak_call.lock();
+    return pinned != nullptr;
+  }
+  void unpin() override { pinned.reset(); }
+  void on_watchdog(Watchdog::Kind kind, int ms) override { pinned->on_watchdog(*this, Watchdog::describe(kind, ms)); }
+  void on_hedge() override { pinned->on_hedge(*this); }
+
   void settle(int result) {  // 1 success, -1 counted failure, 0 ignored
     if (settled) return;
     settled = true;
@@ -28,13 +41,11 @@ class LlmCall::Attempt : public plugin::LlmHandler {
     if (result < 0) provider->breaker.on_failure(permit);
     if (result == 0) provider->breaker.on_ignored(permit);
   }
-  void cancel_timers() {
-    if (watchdog) watchdog->stop();
-    if (hedge_timer) hedge_timer->cancel();
-    hedge_timer.reset();
-  }
+  void cancel_timers() { watchdog.stop(); }
 
-  std::shared_ptr<LlmCall> call;
+  std::shared_ptr<LlmCall> call;  // while the provider holds this handler
+  std::weak_ptr<LlmCall> weak_call;
+  std::shared_ptr<LlmCall> pinned;  // while a deadline is reported
   std::shared_ptr<Provider> provider;
   Permit permit;
   bool hedge;
@@ -45,8 +56,7 @@ class LlmCall::Attempt : public plugin::LlmHandler {
   bool got_first = false;
   bool abandoned = false;  // no longer part of the call; its results are ignored
   bool plugin_done = false;
-  std::shared_ptr<Watchdog> watchdog;
-  core::TimerPtr hedge_timer;
+  Watchdog watchdog;  // last: disarmed before anything it reports on goes
 };
 
 std::shared_ptr<LlmCall> LlmChain::start(LlmChainRequest request, LlmListener &listener) {
@@ -123,26 +133,14 @@ void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
 }
 
 void LlmCall::arm_timers(const std::shared_ptr<Attempt> &a) {
-  core::Clock &clock = chain_.context().clock;
-  auto self = shared_from_this();
-  Attempt *raw = a.get();
-  // Weak: the watchdog lives in the attempt, which lives in the call.
-  std::weak_ptr<LlmCall> weak = self;
-  a->watchdog = Watchdog::start(clock, a->provider->timeouts, [weak, raw](const std::string &what) {
-    if (auto call = weak.lock()) call->on_watchdog(*raw, what);
-  });
-  if (a->provider->hedge_after_ms > 0 && !a->hedge) {
-    a->hedge_timer = clock.schedule(milliseconds(a->provider->hedge_after_ms), [self, raw](bool fired) {
-      if (fired) self->on_hedge(*raw);
-    });
-  }
+  const auto &t = a->provider->timeouts;
+  a->watchdog.start(*a, {t.first_byte_ms, t.idle_ms, t.total_ms, a->hedge ? 0 : a->provider->hedge_after_ms});
 }
 
 void LlmCall::on_first_byte(Attempt &a) {
   a.got_first = true;
   a.provider->stats.record_first_byte(chain_.context().clock.now() - a.started);
-  a.watchdog->first_byte();
-  if (a.hedge_timer) a.hedge_timer->cancel();
+  a.watchdog.first_byte();
   if (winner_ == nullptr) {
     winner_ = &a;
     bool raced = false;
@@ -160,7 +158,7 @@ void LlmCall::on_first_byte(Attempt &a) {
 void LlmCall::on_token(Attempt &a, std::string_view text) {
   std::lock_guard lock(mutex_);
   if (a.abandoned || finished_ || text.empty()) return;
-  a.watchdog->activity();
+  a.watchdog.activity();
   if (!a.got_first) on_first_byte(a);
   if (winner_ != &a) return;
   deliver(trimmer_ ? trimmer_->feed(text) : std::string(text));

@@ -1,26 +1,31 @@
 #include "resilience/stt_chain.hpp"
 
+#include "resilience/watchdog.hpp"
+
 #include <algorithm>
 #include <cstring>
 
 namespace switchboard::resilience {
 
-using std::chrono::milliseconds;
-
-class SttCall::Attempt : public plugin::SttHandler {
+class SttCall::Attempt : public plugin::SttHandler, public Watchdog::Owner {
  public:
-  Attempt(std::shared_ptr<SttCall> owner, std::shared_ptr<Provider> p, Permit permit_, std::size_t index_)
-      : call(std::move(owner)), provider(std::move(p)), permit(permit_), index(index_) {}
+  Attempt(const std::shared_ptr<SttCall> &owner, std::shared_ptr<Provider> p, Permit permit_, std::size_t index_)
+      : call(owner),
+        weak_call(owner),
+        provider(std::move(p)),
+        permit(permit_),
+        index(index_),
+        watchdog(owner->chain_.context().wheel) {}
 
   void on_partial(std::string_view text) override {
-    std::lock_guard lock(call_ref().mutex_);
-    if (call_ref().is_active(*this)) call_ref().listener_.on_partial(text);
+    std::lock_guard lock(call->mutex_);
+    if (call->is_active(*this)) call->listener_.on_partial(text);
   }
   void on_final(std::string_view text, float confidence, std::string_view language) override {
-    std::lock_guard lock(call_ref().mutex_);
-    if (call_ref().is_active(*this)) {
+    std::lock_guard lock(call->mutex_);
+    if (call->is_active(*this)) {
       got_final = true;
-      call_ref().listener_.on_final(text, confidence, language);
+      call->listener_.on_final(text, confidence, language);
     }
   }
   void on_done(const Outcome &outcome) override {
@@ -29,7 +34,16 @@ class SttCall::Attempt : public plugin::SttHandler {
     call.reset();
   }
 
-  SttCall &call_ref() { return *call; }
+  bool pin() override {
+    pinned = weak_call.lock();
+    return pinned != nullptr;
+  }
+  void unpin() override { pinned.reset(); }
+  void on_watchdog(Watchdog::Kind kind, int ms) override {
+    pinned->on_watchdog(*this, kind == Watchdog::Kind::first_byte
+                                   ? "no final transcript " + std::to_string(ms) + " ms after the utterance"
+                                   : Watchdog::describe(kind, ms));
+  }
 
   void settle(int result) {
     if (settled) return;
@@ -38,14 +52,11 @@ class SttCall::Attempt : public plugin::SttHandler {
     if (result < 0) provider->breaker.on_failure(permit);
     if (result == 0) provider->breaker.on_ignored(permit);
   }
-  void stop_timers() {
-    for (auto *t : {&total_timer, &final_timer}) {
-      if (*t) (*t)->cancel();
-      t->reset();
-    }
-  }
+  void stop_timers() { watchdog.stop(); }
 
   std::shared_ptr<SttCall> call;
+  std::weak_ptr<SttCall> weak_call;
+  std::shared_ptr<SttCall> pinned;
   std::shared_ptr<Provider> provider;
   Permit permit;
   std::size_t index;
@@ -57,7 +68,7 @@ class SttCall::Attempt : public plugin::SttHandler {
   core::TimePoint finish_at{};
   plugin::CancelSource cancel;
   std::unique_ptr<SttSession> session;
-  core::TimerPtr total_timer, final_timer;
+  Watchdog watchdog;
 };
 
 std::shared_ptr<SttCall> SttChain::start(SttListener &listener, std::size_t max_samples) {
@@ -122,14 +133,8 @@ void SttCall::open_next(std::size_t from) {
     const std::size_t replay = size_.load(std::memory_order_acquire);
     event(ChainEvent::Type::selected, provider->name,
           replay > 0 ? "replaying " + std::to_string(replay / 16) + " ms of the utterance" : "");
-    std::weak_ptr<SttCall> weak = shared_from_this();
-    Attempt *raw = a.get();
-    a->total_timer =
-        chain_.context().clock.schedule(milliseconds(provider->timeouts.total_ms), [weak, raw](bool fired) {
-          auto call = weak.lock();
-          if (fired && call)
-            call->on_watchdog(*raw, "not finished after " + std::to_string(raw->provider->timeouts.total_ms) + " ms");
-        });
+    // The first-byte clock waits for finish(): an stt stream owes its final only then.
+    a->watchdog.start(*a, {provider->timeouts.first_byte_ms, 0, provider->timeouts.total_ms, 0}, false);
     const Outcome opened = provider->stt->open(*a, a->cancel, a->session);
     if (!opened.ok()) {
       a->plugin_done = true;
@@ -183,13 +188,7 @@ void SttCall::finish() {
 
 void SttCall::arm_final_watchdog(const std::shared_ptr<Attempt> &a) {
   a->finish_at = chain_.context().clock.now();
-  std::weak_ptr<SttCall> weak = shared_from_this();
-  Attempt *raw = a.get();
-  const int ms = a->provider->timeouts.first_byte_ms;
-  a->final_timer = chain_.context().clock.schedule(milliseconds(ms), [weak, raw, ms](bool fired) {
-    auto call = weak.lock();
-    if (fired && call) call->on_watchdog(*raw, "no final transcript " + std::to_string(ms) + " ms after the utterance");
-  });
+  a->watchdog.expect_first_byte();
 }
 
 void SttCall::on_attempt_done(Attempt &a, const Outcome &outcome) {

@@ -4,11 +4,17 @@
 
 namespace switchboard::resilience {
 
-class TtsCall::Attempt : public plugin::TtsHandler {
+class TtsCall::Attempt : public plugin::TtsHandler, public Watchdog::Owner {
  public:
-  Attempt(std::shared_ptr<TtsCall> owner, std::shared_ptr<Provider> p, Permit permit_, std::size_t index_,
+  Attempt(const std::shared_ptr<TtsCall> &owner, std::shared_ptr<Provider> p, Permit permit_, std::size_t index_,
           std::size_t sentence_)
-      : call(std::move(owner)), provider(std::move(p)), permit(permit_), index(index_), sentence(sentence_) {}
+      : call(owner),
+        weak_call(owner),
+        provider(std::move(p)),
+        permit(permit_),
+        index(index_),
+        sentence(sentence_),
+        watchdog(owner->chain_.context().wheel) {}
 
   void on_audio(const std::int16_t *samples, std::size_t count, std::uint32_t rate) override {
     call->on_audio(*this, samples, count, rate);
@@ -19,6 +25,13 @@ class TtsCall::Attempt : public plugin::TtsHandler {
     call.reset();
   }
 
+  bool pin() override {
+    pinned = weak_call.lock();
+    return pinned != nullptr;
+  }
+  void unpin() override { pinned.reset(); }
+  void on_watchdog(Watchdog::Kind kind, int ms) override { pinned->on_watchdog(*this, Watchdog::describe(kind, ms)); }
+
   void settle(int result) {
     if (settled) return;
     settled = true;
@@ -28,6 +41,8 @@ class TtsCall::Attempt : public plugin::TtsHandler {
   }
 
   std::shared_ptr<TtsCall> call;
+  std::weak_ptr<TtsCall> weak_call;
+  std::shared_ptr<TtsCall> pinned;
   std::shared_ptr<Provider> provider;
   Permit permit;
   std::size_t index;     // in the chain
@@ -39,7 +54,7 @@ class TtsCall::Attempt : public plugin::TtsHandler {
   std::size_t samples_sent = 0;
   core::TimePoint started{};
   plugin::CancelSource cancel;
-  std::shared_ptr<Watchdog> watchdog;
+  Watchdog watchdog;
 };
 
 std::shared_ptr<TtsCall> TtsChain::start(TtsListener &listener, std::string voice) {
@@ -96,16 +111,12 @@ void TtsCall::launch(std::size_t from) {
   provider->stats.calls.fetch_add(1, std::memory_order_relaxed);
   event(ChainEvent::Type::selected, provider->name,
         "sentence " + std::to_string(current_ + 1) + (failures_.empty() ? "" : " (fallback)"));
-  std::weak_ptr<TtsCall> weak = shared_from_this();
-  Attempt *raw = a.get();
-  a->watchdog = Watchdog::start(chain_.context().clock, provider->timeouts, [weak, raw](const std::string &what) {
-    if (auto call = weak.lock()) call->on_watchdog(*raw, what);
-  });
+  a->watchdog.start(*a, {provider->timeouts.first_byte_ms, provider->timeouts.idle_ms, provider->timeouts.total_ms, 0});
   const Outcome started = provider->tts->start(sentences_[current_], voice_, *a, a->cancel);
   if (!started.ok() && !a->plugin_done) {
     a->plugin_done = true;
     a->call.reset();
-    a->watchdog->stop();
+    a->watchdog.stop();
     if (started.status == Status::invalid_input || started.status == Status::cancelled) {
       a->settle(0);
       finish(started);
@@ -120,11 +131,11 @@ void TtsCall::launch(std::size_t from) {
 void TtsCall::on_audio(Attempt &a, const std::int16_t *samples, std::size_t count, std::uint32_t rate) {
   std::lock_guard lock(mutex_);
   if (a.abandoned || finished_ || count == 0) return;
-  a.watchdog->activity();
+  a.watchdog.activity();
   if (!a.got_first) {
     a.got_first = true;
     a.provider->stats.record_first_byte(chain_.context().clock.now() - a.started);
-    a.watchdog->first_byte();
+    a.watchdog.first_byte();
   }
   a.samples_sent += count;
   listener_.on_audio(a.sentence, samples, count, rate);
@@ -133,7 +144,7 @@ void TtsCall::on_audio(Attempt &a, const std::int16_t *samples, std::size_t coun
 void TtsCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   std::lock_guard lock(mutex_);
   a.plugin_done = true;
-  a.watchdog->stop();
+  a.watchdog.stop();
   if (a.abandoned) return;
   if (finished_) {
     a.settle(0);
@@ -188,7 +199,7 @@ void TtsCall::failed(Attempt &a, const std::string &reason) {
 void TtsCall::abandon(const std::shared_ptr<Attempt> &a) {
   if (!a) return;
   a->abandoned = true;
-  a->watchdog->stop();
+  a->watchdog.stop();
   if (a->plugin_done) return;
   chain_.context().executor.post([a] { a->cancel.cancel(); });
 }

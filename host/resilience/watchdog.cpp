@@ -1,62 +1,118 @@
 #include "resilience/watchdog.hpp"
 
 namespace switchboard::resilience {
+namespace {
 
 using std::chrono::milliseconds;
 
-Watchdog::Watchdog(core::Clock &clock, const config::TimeoutSettings &timeouts, Fire fire)
-    : clock_(clock), timeouts_(timeouts), fire_(std::move(fire)) {}
+core::TimePoint at(core::TimePoint::rep rep) {
+  return core::TimePoint(core::Duration(rep));
+}
 
-std::shared_ptr<Watchdog> Watchdog::start(core::Clock &clock, const config::TimeoutSettings &timeouts, Fire fire) {
-  auto w = std::make_shared<Watchdog>(clock, timeouts, std::move(fire));
-  std::lock_guard lock(w->mutex_);
-  w->first_byte_ = clock.schedule(milliseconds(timeouts.first_byte_ms), [w](bool fired) {
-    if (fired) w->fire_("no first byte after " + std::to_string(w->timeouts_.first_byte_ms) + " ms");
-  });
-  w->total_ = clock.schedule(milliseconds(timeouts.total_ms), [w](bool fired) {
-    if (fired) w->fire_("not finished after " + std::to_string(w->timeouts_.total_ms) + " ms");
-  });
-  return w;
+}  // namespace
+
+std::string Watchdog::describe(Kind kind, int ms) {
+  switch (kind) {
+    case Kind::first_byte:
+      return "no first byte after " + std::to_string(ms) + " ms";
+    case Kind::idle:
+      return "stream idle for " + std::to_string(ms) + " ms";
+    case Kind::total:
+      return "not finished after " + std::to_string(ms) + " ms";
+  }
+  return "watchdog";
+}
+
+void Watchdog::start(Owner &owner, Limits limits, bool wait_first_byte) {
+  owner_ = &owner;
+  limits_ = limits;
+  started_ = wheel_.clock().now();
+  first_byte_from_.store(started_.time_since_epoch().count());
+  waiting_first_byte_.store(wait_first_byte);
+  got_first_.store(false);
+  hedged_.store(limits.hedge_after_ms == 0);
+  last_activity_.store(started_.time_since_epoch().count());
+  stopped_.store(false);
+  rearm();
 }
 
 void Watchdog::first_byte() {
   activity();
-  std::lock_guard lock(mutex_);
-  if (stopped_) return;
-  if (first_byte_) first_byte_->cancel();
-  first_byte_.reset();
-  if (!idle_) arm_idle(milliseconds(timeouts_.idle_ms));
+  got_first_.store(true);
+  rearm();  // the idle deadline may come before the one armed
 }
 
 void Watchdog::activity() noexcept {
-  last_activity_.store(clock_.now().time_since_epoch().count(), std::memory_order_relaxed);
+  last_activity_.store(wheel_.clock().now().time_since_epoch().count(), std::memory_order_relaxed);
 }
 
-void Watchdog::arm_idle(core::Duration delay) {
-  auto self = shared_from_this();
-  idle_ = clock_.schedule(delay, [self](bool fired) {
-    if (fired) self->check_idle();
-  });
-}
-
-void Watchdog::check_idle() {
-  const auto last = core::TimePoint(core::Duration(last_activity_.load(std::memory_order_relaxed)));
-  const auto left = milliseconds(timeouts_.idle_ms) - (clock_.now() - last);
-  if (left.count() <= 0) {
-    fire_("stream idle for " + std::to_string(timeouts_.idle_ms) + " ms");
-    return;
-  }
-  std::lock_guard lock(mutex_);
-  if (!stopped_) arm_idle(left);
+void Watchdog::expect_first_byte() {
+  got_first_.store(false);
+  first_byte_from_.store(wheel_.clock().now().time_since_epoch().count());
+  waiting_first_byte_.store(true);
+  rearm();
 }
 
 void Watchdog::stop() {
-  std::lock_guard lock(mutex_);
-  stopped_ = true;
-  for (auto *t : {&first_byte_, &idle_, &total_}) {
-    if (*t) (*t)->cancel();
-    t->reset();
+  stopped_.store(true);
+  wheel_.disarm(*this);
+}
+
+core::TimePoint Watchdog::next_deadline() const {
+  core::TimePoint next = core::TimePoint::max();
+  auto consider = [&](core::TimePoint t) { next = std::min(next, t); };
+  const bool first = got_first_.load();
+  if (!first && waiting_first_byte_.load() && limits_.first_byte_ms > 0) {
+    consider(at(first_byte_from_.load()) + milliseconds(limits_.first_byte_ms));
   }
+  if (!first && !hedged_.load()) consider(started_ + milliseconds(limits_.hedge_after_ms));
+  if (first && limits_.idle_ms > 0) consider(at(last_activity_.load()) + milliseconds(limits_.idle_ms));
+  if (limits_.total_ms > 0) consider(started_ + milliseconds(limits_.total_ms));
+  return next;
+}
+
+void Watchdog::rearm() {
+  if (stopped_.load()) return;
+  const core::TimePoint next = next_deadline();
+  if (next == core::TimePoint::max()) {
+    wheel_.disarm(*this);
+  } else {
+    wheel_.arm(*this, next);
+  }
+}
+
+bool Watchdog::pin() {
+  return !stopped_.load() && owner_->pin();
+}
+void Watchdog::unpin() {
+  owner_->unpin();
+}
+
+void Watchdog::on_deadline() {
+  if (stopped_.load()) return;
+  const auto now = wheel_.clock().now();
+  const bool first = got_first_.load();
+  if (!first && !hedged_.load() && now >= started_ + milliseconds(limits_.hedge_after_ms)) {
+    hedged_.store(true);
+    owner_->on_hedge();
+  }
+  if (limits_.total_ms > 0 && now >= started_ + milliseconds(limits_.total_ms)) {
+    stopped_.store(true);
+    owner_->on_watchdog(Kind::total, limits_.total_ms);
+    return;
+  }
+  if (!first && waiting_first_byte_.load() && limits_.first_byte_ms > 0 &&
+      now >= at(first_byte_from_.load()) + milliseconds(limits_.first_byte_ms)) {
+    stopped_.store(true);
+    owner_->on_watchdog(Kind::first_byte, limits_.first_byte_ms);
+    return;
+  }
+  if (first && limits_.idle_ms > 0 && now >= at(last_activity_.load()) + milliseconds(limits_.idle_ms)) {
+    stopped_.store(true);
+    owner_->on_watchdog(Kind::idle, limits_.idle_ms);
+    return;
+  }
+  rearm();
 }
 
 }  // namespace switchboard::resilience

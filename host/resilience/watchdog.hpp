@@ -1,50 +1,72 @@
-// The three watchdogs of one provider call: first byte, idle gap between
-// chunks (a stream that opened and then stalls), and total time. One timer
-// covers the idle gap: it re-arms itself from the last activity, so a chunk
-// costs an atomic store, not a timer.
+// The deadlines of one provider call in one wheel entry: first byte, idle gap
+// between chunks (a stream that opened and then stalls), total time, and the
+// moment to hedge. A chunk costs an atomic store; arming allocates nothing.
 #pragma once
 
 #include <atomic>
-#include <functional>
-#include <memory>
-#include <mutex>
 #include <string>
 
-#include "config/config.hpp"
-#include "core/clock.hpp"
+#include "core/deadline_wheel.hpp"
 
 namespace switchboard::resilience {
 
-class Watchdog : public std::enable_shared_from_this<Watchdog> {
+class Watchdog final : public core::DeadlineWheel::Entry {
  public:
-  // Called on a timer's thread with what fired; the caller checks, under its
-  // own lock, that the call is still running.
-  using Fire = std::function<void(const std::string &what)>;
+  enum class Kind { first_byte, idle, total };
 
-  static std::shared_ptr<Watchdog> start(core::Clock &clock, const config::TimeoutSettings &timeouts, Fire fire);
+  // The call the watchdog guards. pin/unpin keep it alive while a deadline
+  // is being reported (see DeadlineWheel::Entry).
+  class Owner {
+   public:
+    virtual ~Owner() = default;
+    virtual bool pin() = 0;
+    virtual void unpin() = 0;
+    // A watchdog fired: a counted failure. It does not fire again.
+    virtual void on_watchdog(Kind kind, int limit_ms) = 0;
+    virtual void on_hedge() {}
+  };
 
-  // The first chunk arrived: the first-byte watchdog stops, the idle one starts.
+  // Milliseconds; 0 turns one off.
+  struct Limits {
+    int first_byte_ms = 0;
+    int idle_ms = 0;
+    int total_ms = 0;
+    int hedge_after_ms = 0;
+  };
+
+  explicit Watchdog(core::DeadlineWheel &wheel) : wheel_(wheel) {}
+  ~Watchdog() override { stop(); }
+
+  // "no first byte after 200 ms", for logs and errors.
+  static std::string describe(Kind kind, int limit_ms);
+
+  // Starts the clocks now. With wait_first_byte false, the first-byte clock
+  // starts only at expect_first_byte() (an stt stream's final, after finish).
+  void start(Owner &owner, Limits limits, bool wait_first_byte = true);
+  // The first chunk arrived: first byte and hedge stop, idle starts.
   void first_byte();
-  // [any-thread, no allocation] A chunk arrived.
+  // [any-thread, no allocation, no lock] A chunk arrived.
   void activity() noexcept;
-  // Stops every timer; no Fire after this returns... unless one is running now.
+  void expect_first_byte();
   void stop();
 
-  Watchdog(core::Clock &clock, const config::TimeoutSettings &timeouts, Fire fire);
-
  private:
-  void arm_idle(core::Duration delay);
-  void check_idle();
+  bool pin() override;
+  void unpin() override;
+  void on_deadline() override;
+  void rearm();
+  core::TimePoint next_deadline() const;
 
-  core::Clock &clock_;
-  const config::TimeoutSettings timeouts_;
-  Fire fire_;
+  core::DeadlineWheel &wheel_;
+  Owner *owner_ = nullptr;
+  Limits limits_;
+  core::TimePoint started_{};
+  std::atomic<bool> waiting_first_byte_{false};
+  std::atomic<core::TimePoint::rep> first_byte_from_{0};
+  std::atomic<bool> got_first_{false};
+  std::atomic<bool> hedged_{false};
+  std::atomic<bool> stopped_{true};
   std::atomic<core::TimePoint::rep> last_activity_{0};
-  std::mutex mutex_;
-  bool stopped_ = false;
-  core::TimerPtr first_byte_;
-  core::TimerPtr idle_;
-  core::TimerPtr total_;
 };
 
 }  // namespace switchboard::resilience

@@ -26,6 +26,7 @@ struct BasicChainHarness : Host {
     config = config::decode(doc, diags);
     if (!diags.empty()) throw std::runtime_error(config::format(diags.items().front()));
     registry.scan({shipped_plugin_dir(), fixture_plugin_dir()});
+    wheel = std::make_unique<core::DeadlineWheel>(this->clock());
     chains = build(nullptr);
   }
 
@@ -36,9 +37,11 @@ struct BasicChainHarness : Host {
         why = "no plugin " + spec.plugin;
         return std::shared_ptr<plugin::Instance>();
       }
-      return plugin::Instance::create(plugin, spec.name, spec.config, this->context(), why);
+      auto instance = plugin::Instance::create(plugin, spec.name, spec.config, this->context(), why);
+      created.push_back(instance);
+      return instance;
     };
-    resilience::ChainContext ctx{this->clock(), this->executor, [this](const resilience::ChainEvent &e) {
+    resilience::ChainContext ctx{this->clock(), this->executor, *wheel, [this](const resilience::ChainEvent &e) {
                                    std::lock_guard lock(events_mutex);
                                    events.push_back(e);
                                  }};
@@ -60,16 +63,33 @@ struct BasicChainHarness : Host {
     throw std::runtime_error("no provider " + name);
   }
 
+  // Waits, on this (the control) thread, until every instance made here is gone.
   ~BasicChainHarness() override {
     chains.reset();
-    if constexpr (std::is_base_of_v<ManualHost, Host>) this->run();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto all_gone = [this] {
+      for (const auto &w : created) {
+        if (!w.expired()) return false;
+      }
+      return true;
+    };
+    while (!all_gone() && std::chrono::steady_clock::now() < deadline) {
+      if constexpr (std::is_base_of_v<ManualHost, Host>) {
+        this->run();
+        if (!all_gone()) this->advance(std::chrono::milliseconds(10));
+      } else {
+        this->control.wait_and_run(std::chrono::milliseconds(100));
+      }
+    }
   }
 
   config::Config config;
   plugin::Registry registry;
+  std::unique_ptr<core::DeadlineWheel> wheel;
   std::shared_ptr<resilience::Chains> chains;
   std::vector<resilience::ChainEvent> events;
   mutable std::mutex events_mutex;
+  std::vector<std::weak_ptr<plugin::Instance>> created;
 };
 
 // Everything on the test's thread, time stepped by the test.

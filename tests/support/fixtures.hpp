@@ -6,6 +6,7 @@
 #include <string>
 
 #include "admin/metrics.hpp"
+#include "core/control_queue.hpp"
 #include "core/executor.hpp"
 #include "core/manual_clock.hpp"
 #include "core/system_clock.hpp"
@@ -36,12 +37,13 @@ struct TestHost {
   explicit TestHost(unsigned threads = 2) : executor(threads) {}
   virtual ~TestHost() = default;
 
+  core::ControlQueue control;  // the test's thread
   admin::Metrics metrics;
   core::Executor executor;
   core::SystemClock system_clock{executor};
 
   virtual core::Clock &clock() { return system_clock; }
-  plugin::HostContext context() { return {executor, metrics, clock()}; }
+  plugin::HostContext context() { return {executor, metrics, clock(), control}; }
 
   std::shared_ptr<plugin::Instance> create(const std::string &id,
                                            const nlohmann::json &config = nlohmann::json::object(),
@@ -65,7 +67,7 @@ struct ManualHost : TestHost {
   void run() {
     do {
       manual_clock.flush();
-    } while (executor.poll() > 0);
+    } while (executor.poll() + control.run_pending() > 0);
   }
   void advance(std::chrono::milliseconds d) {
     run();

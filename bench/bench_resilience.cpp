@@ -1,0 +1,242 @@
+// What resilience costs and buys:
+// - a call through a chain with a closed breaker vs the same call made directly;
+// - skipping a provider whose breaker is open (counters: timers armed per call);
+// - failover latency when the primary refuses at once, and when it hangs
+//   (bounded by first_byte_ms, or by hedge_after_ms), against the secondary alone.
+#include <atomic>
+#include <condition_variable>
+
+#include <benchmark/benchmark.h>
+
+#include "core/system_clock.hpp"
+#include "resilience/llm_chain.hpp"
+
+namespace sb = switchboard;
+using sb::resilience::Outcome;
+using sb::resilience::Status;
+
+namespace {
+
+// Answers one token and ends, before start() returns: no I/O, no thread.
+class SyncLlm : public sb::resilience::LlmBackend {
+ public:
+  Outcome start(sb::plugin::LlmRequest &, sb::plugin::LlmHandler &h, const sb::plugin::CancelSource &) override {
+    h.on_token("ok");
+    h.on_done({});
+    return {};
+  }
+};
+
+// Refuses at once, as a closed port does.
+class RefusingLlm : public sb::resilience::LlmBackend {
+ public:
+  Outcome start(sb::plugin::LlmRequest &, sb::plugin::LlmHandler &, const sb::plugin::CancelSource &) override {
+    return {Status::retryable, "connection refused", 0};
+  }
+};
+
+// Never answers until cancelled.
+class HangingLlm : public sb::resilience::LlmBackend {
+ public:
+  Outcome start(sb::plugin::LlmRequest &, sb::plugin::LlmHandler &h, const sb::plugin::CancelSource &c) override {
+    const sb_cancel_token *t = c.token();
+    t->subscribe(
+        t->ctx,
+        [](void *u) {
+          static_cast<sb::plugin::LlmHandler *>(u)->on_done({Status::cancelled, "", 0});
+        },
+        &h);
+    return {};
+  }
+};
+
+// Answers one token after `delay` on the executor's timers.
+class DelayedLlm : public sb::resilience::LlmBackend {
+ public:
+  DelayedLlm(sb::core::Clock &clock, std::chrono::microseconds delay) : clock_(clock), delay_(delay) {}
+  Outcome start(sb::plugin::LlmRequest &, sb::plugin::LlmHandler &h, const sb::plugin::CancelSource &) override {
+    clock_.schedule(delay_, [&h](bool) {
+      h.on_token("ok");
+      h.on_done({});
+    });
+    return {};
+  }
+
+ private:
+  sb::core::Clock &clock_;
+  std::chrono::microseconds delay_;
+};
+
+// Counts the timers armed, to show that skipping a provider arms none.
+class CountingClock : public sb::core::Clock {
+ public:
+  explicit CountingClock(sb::core::Clock &inner) : inner_(inner) {}
+  sb::core::TimePoint now() const override { return inner_.now(); }
+  sb::core::TimerPtr schedule(sb::core::Duration d, std::function<void(bool)> fn) override {
+    timers.fetch_add(1, std::memory_order_relaxed);
+    return inner_.schedule(d, std::move(fn));
+  }
+  std::atomic<std::uint64_t> timers{0};
+
+ private:
+  sb::core::Clock &inner_;
+};
+
+struct Rig {
+  sb::core::Executor executor{2};
+  sb::core::SystemClock system{executor};
+  CountingClock clock{system};
+  sb::core::DeadlineWheel wheel{clock};
+
+  std::shared_ptr<sb::resilience::Provider> provider(const std::string &name,
+                                                     std::unique_ptr<sb::resilience::LlmBackend> backend,
+                                                     int first_byte_ms = 10000, int hedge_after_ms = 0) {
+    sb::config::ProviderSpec spec;
+    spec.kind = "llm";
+    spec.name = name;
+    spec.timeouts.first_byte_ms = first_byte_ms;
+    spec.hedge_after_ms = hedge_after_ms;
+    spec.circuit.failure_threshold = 1000;
+    spec.circuit.min_calls = 10000;
+    spec.circuit.window = 10000;
+    auto p = std::make_shared<sb::resilience::Provider>(spec, 0, clock);
+    p->llm = std::move(backend);
+    return p;
+  }
+  std::shared_ptr<sb::resilience::LlmChain> chain(std::vector<std::shared_ptr<sb::resilience::Provider>> providers) {
+    return std::make_shared<sb::resilience::LlmChain>(std::move(providers),
+                                                      sb::resilience::ChainContext{clock, executor, wheel, nullptr});
+  }
+};
+
+class Waiter : public sb::resilience::LlmListener, public sb::plugin::LlmHandler {
+ public:
+  void on_token(std::string_view) override {
+    std::lock_guard lock(mutex_);
+    if (first_ == std::chrono::steady_clock::time_point{}) first_ = std::chrono::steady_clock::now();
+  }
+  void on_done(const Outcome &) override {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    cv_.notify_all();
+  }
+  // Time from `start` to the first token, after the call has ended.
+  double wait_first(std::chrono::steady_clock::time_point start) {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return done_; });
+    return std::chrono::duration<double>(first_ - start).count();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::chrono::steady_clock::time_point first_{};
+};
+
+class Sink : public sb::resilience::LlmListener, public sb::plugin::LlmHandler {
+ public:
+  void on_token(std::string_view) override { ++tokens; }
+  void on_done(const Outcome &) override { ++dones; }
+  std::size_t tokens = 0;
+  std::size_t dones = 0;
+};
+
+sb::resilience::LlmChainRequest request() {
+  sb::resilience::LlmChainRequest r;
+  r.messages = {{"user", "hi"}};
+  return r;
+}
+
+void BM_DirectCall(benchmark::State &state) {
+  SyncLlm backend;
+  Sink sink;
+  sb::plugin::LlmRequest req;
+  req.messages = {{"user", "hi"}};
+  for (auto _ : state) {
+    sb::plugin::CancelSource cancel;
+    benchmark::DoNotOptimize(backend.start(req, sink, cancel));
+  }
+}
+
+void BM_ChainCallClosedBreaker(benchmark::State &state) {
+  Rig rig;
+  auto chain = rig.chain({rig.provider("only", std::make_unique<SyncLlm>())});
+  Sink sink;
+  const auto before = rig.clock.timers.load();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(chain->start(request(), sink));
+  }
+  state.counters["timers_per_call"] =
+      static_cast<double>(rig.clock.timers.load() - before) / static_cast<double>(state.iterations());
+  if (sink.dones != static_cast<std::size_t>(state.iterations())) state.SkipWithError("a call did not end");
+}
+
+void BM_ChainCallSkippingOpenBreaker(benchmark::State &state) {
+  Rig rig;
+  auto primary = rig.provider("primary", std::make_unique<SyncLlm>());
+  primary->breaker.force_open();
+  auto chain = rig.chain({primary, rig.provider("secondary", std::make_unique<SyncLlm>())});
+  Sink sink;
+  const auto before = rig.clock.timers.load();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(chain->start(request(), sink));
+  }
+  // The same as a closed-breaker call: the skipped provider arms nothing.
+  state.counters["timers_per_call"] =
+      static_cast<double>(rig.clock.timers.load() - before) / static_cast<double>(state.iterations());
+  state.counters["primary_calls"] = static_cast<double>(primary->stats.calls.load());
+}
+
+// Time to the first token, in real time, through the chain.
+void failover(benchmark::State &state,
+              const std::function<std::vector<std::shared_ptr<sb::resilience::Provider>>(Rig &)> &make) {
+  Rig rig;
+  auto chain = rig.chain(make(rig));
+  for (auto _ : state) {
+    Waiter w;
+    const auto start = std::chrono::steady_clock::now();
+    auto call = chain->start(request(), w);
+    state.SetIterationTime(w.wait_first(start));
+  }
+}
+
+constexpr auto kSecondaryDelay = std::chrono::microseconds(2000);
+
+void BM_SecondaryAlone(benchmark::State &state) {
+  failover(state, [](Rig &r) {
+    return std::vector{r.provider("secondary", std::make_unique<DelayedLlm>(r.clock, kSecondaryDelay))};
+  });
+}
+
+void BM_FailoverPrimaryRefuses(benchmark::State &state) {
+  failover(state, [](Rig &r) {
+    return std::vector{r.provider("primary", std::make_unique<RefusingLlm>()),
+                       r.provider("secondary", std::make_unique<DelayedLlm>(r.clock, kSecondaryDelay))};
+  });
+}
+
+void BM_FailoverPrimaryHangsFirstByte20ms(benchmark::State &state) {
+  failover(state, [](Rig &r) {
+    return std::vector{r.provider("primary", std::make_unique<HangingLlm>(), 20),
+                       r.provider("secondary", std::make_unique<DelayedLlm>(r.clock, kSecondaryDelay))};
+  });
+}
+
+void BM_FailoverPrimaryHangsHedge5ms(benchmark::State &state) {
+  failover(state, [](Rig &r) {
+    return std::vector{r.provider("primary", std::make_unique<HangingLlm>(), 20, 5),
+                       r.provider("secondary", std::make_unique<DelayedLlm>(r.clock, kSecondaryDelay))};
+  });
+}
+
+}  // namespace
+
+BENCHMARK(BM_DirectCall);
+BENCHMARK(BM_ChainCallClosedBreaker);
+BENCHMARK(BM_ChainCallSkippingOpenBreaker);
+BENCHMARK(BM_SecondaryAlone)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(50);
+BENCHMARK(BM_FailoverPrimaryRefuses)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(50);
+BENCHMARK(BM_FailoverPrimaryHangsFirstByte20ms)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(20);
+BENCHMARK(BM_FailoverPrimaryHangsHedge5ms)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(20);
+BENCHMARK_MAIN();
