@@ -137,11 +137,10 @@ class ScriptedLlm : public sdk::Llm {
     for (const auto &m : request.messages) {
       stream->prompt_tokens += static_cast<std::uint32_t>(words_of(m.content).size());
     }
-    // A cancel wakes the stream on a worker, which ends it.
-    std::weak_ptr<Stream> weak = stream;
-    stream->on_cancel = cancel.on_cancel([this, weak] {
-      if (auto s = weak.lock()) schedule(s, 0);
-    });
+    // A cancel wakes the stream on a worker, which ends it. The subscription
+    // holds the stream, so a stalled one lives until then; ending the stream
+    // resets the subscription and with it the cycle.
+    stream->on_cancel = cancel.on_cancel([this, stream] { schedule(stream, 0); });
     schedule(stream, first_token_ms_);
   }
 

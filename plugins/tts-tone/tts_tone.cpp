@@ -75,10 +75,8 @@ class ToneTts : public sdk::Tts {
     s->total = request.text.size() * static_cast<std::size_t>(ms_per_char_) * static_cast<std::size_t>(rate_) / 1000;
     s->frequency = request.voice == "low" ? frequency_ / 2 : frequency_;
     if (!fail_on_.empty() && request.text.find(fail_on_) != std::string::npos) s->fail_after = fail_after_;
-    std::weak_ptr<Synthesis> weak = s;
-    s->on_cancel = cancel.on_cancel([this, weak] {
-      if (auto alive = weak.lock()) schedule(alive, 0);
-    });
+    // The subscription holds the synthesis until it ends (see llm-scripted).
+    s->on_cancel = cancel.on_cancel([this, s] { schedule(s, 0); });
     schedule(s, 0);
   }
 

@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "config/config.hpp"
 #include "plugin/registry.hpp"
 #include "resilience/chains.hpp"
@@ -73,7 +75,8 @@ struct BasicChainHarness : Host {
       }
       return true;
     };
-    while (!all_gone() && std::chrono::steady_clock::now() < deadline) {
+    int steps = 0;
+    while (!all_gone() && std::chrono::steady_clock::now() < deadline && steps++ < 1000) {
       if constexpr (std::is_base_of_v<ManualHost, Host>) {
         this->run();
         if (!all_gone()) this->advance(std::chrono::milliseconds(10));
@@ -81,6 +84,8 @@ struct BasicChainHarness : Host {
         this->control.wait_and_run(std::chrono::milliseconds(100));
       }
     }
+    // A call that never ended still holds its provider: that is a leak.
+    if (!all_gone()) ADD_FAILURE() << "a plugin instance is still held after every call should have ended";
   }
 
   config::Config config;
