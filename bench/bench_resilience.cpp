@@ -8,6 +8,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "allocation_counter.hpp"
 #include "core/system_clock.hpp"
 #include "resilience/llm_chain.hpp"
 
@@ -148,15 +149,21 @@ sb::resilience::LlmChainRequest request() {
   return r;
 }
 
+double allocations_per_call(std::uint64_t before, const benchmark::State &state) {
+  return static_cast<double>(switchboard::bench::allocations() - before) / static_cast<double>(state.iterations());
+}
+
 void BM_DirectCall(benchmark::State &state) {
   SyncLlm backend;
   Sink sink;
   sb::plugin::LlmRequest req;
   req.messages = {{"user", "hi"}};
+  const auto allocs = switchboard::bench::allocations();
   for (auto _ : state) {
     sb::plugin::CancelSource cancel;
     benchmark::DoNotOptimize(backend.start(req, sink, cancel));
   }
+  state.counters["allocs_per_call"] = allocations_per_call(allocs, state);
 }
 
 void BM_ChainCallClosedBreaker(benchmark::State &state) {
@@ -164,9 +171,12 @@ void BM_ChainCallClosedBreaker(benchmark::State &state) {
   auto chain = rig.chain({rig.provider("only", std::make_unique<SyncLlm>())});
   Sink sink;
   const auto before = rig.clock.timers.load();
+  const auto req = request();
+  const auto allocs = switchboard::bench::allocations();
   for (auto _ : state) {
-    benchmark::DoNotOptimize(chain->start(request(), sink));
+    benchmark::DoNotOptimize(chain->start(req, sink));
   }
+  state.counters["allocs_per_call"] = allocations_per_call(allocs, state);
   state.counters["timers_per_call"] =
       static_cast<double>(rig.clock.timers.load() - before) / static_cast<double>(state.iterations());
   if (sink.dones != static_cast<std::size_t>(state.iterations())) state.SkipWithError("a call did not end");
@@ -179,9 +189,12 @@ void BM_ChainCallSkippingOpenBreaker(benchmark::State &state) {
   auto chain = rig.chain({primary, rig.provider("secondary", std::make_unique<SyncLlm>())});
   Sink sink;
   const auto before = rig.clock.timers.load();
+  const auto req = request();
+  const auto allocs = switchboard::bench::allocations();
   for (auto _ : state) {
-    benchmark::DoNotOptimize(chain->start(request(), sink));
+    benchmark::DoNotOptimize(chain->start(req, sink));
   }
+  state.counters["allocs_per_call"] = allocations_per_call(allocs, state);
   // The same as a closed-breaker call: the skipped provider arms nothing.
   state.counters["timers_per_call"] =
       static_cast<double>(rig.clock.timers.load() - before) / static_cast<double>(state.iterations());

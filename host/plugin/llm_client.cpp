@@ -20,6 +20,9 @@ LlmHandler::LlmHandler() {
 
 const sb_llm_request &LlmRequest::view() {
   c_messages_.clear();
+  if (history != nullptr) {
+    for (const auto &m : *history) c_messages_.push_back({m.role.c_str(), m.content.c_str()});
+  }
   for (const auto &m : messages) {
     c_messages_.push_back({m.role.c_str(), m.content.c_str()});
   }

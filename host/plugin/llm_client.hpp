@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "plugin/cancel_source.hpp"
 #include "plugin/instance.hpp"
 #include "switchboard/llm.h"
@@ -40,9 +42,12 @@ struct ChatMessage {
 };
 
 // A request in the host's terms; `view()` gives the ABI struct, valid while
-// this object lives unchanged.
+// this object (and `history`) live unchanged. The messages sent are those of
+// `history`, when set, followed by `messages`: a caller can lend a long
+// history instead of copying it.
 class LlmRequest {
  public:
+  const std::vector<ChatMessage> *history = nullptr;
   std::vector<ChatMessage> messages;
   std::string model;
   double temperature = -1;
@@ -51,7 +56,7 @@ class LlmRequest {
   const sb_llm_request &view();
 
  private:
-  std::vector<sb_llm_message> c_messages_;
+  boost::container::small_vector<sb_llm_message, 16> c_messages_;
   sb_llm_request c_request_{};
 };
 

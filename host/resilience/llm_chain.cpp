@@ -1,63 +1,70 @@
 #include "resilience/llm_chain.hpp"
 
-#include "resilience/watchdog.hpp"
-
 namespace switchboard::resilience {
 
 using std::chrono::milliseconds;
 
 // One provider's part in a call. The plugin holds it (as its handler) until
 // its on_done; the call holds it for its own lifetime.
-class LlmCall::Attempt : public plugin::LlmHandler, public Watchdog::Owner {
- public:
-  Attempt(const std::shared_ptr<LlmCall> &owner, std::shared_ptr<Provider> p, Permit permit_, bool is_hedge)
-      : call(owner),
-        weak_call(owner),
-        provider(std::move(p)),
-        permit(permit_),
-        hedge(is_hedge),
-        watchdog(owner->chain_.context().wheel) {}
+LlmCall::Attempt::Attempt(LlmCall &owner_, std::shared_ptr<Provider> p, Permit permit_, bool is_hedge)
+    : owner(owner_),
+      call(owner_.shared_from_this()),
+      provider(std::move(p)),
+      permit(permit_),
+      hedge(is_hedge),
+      watchdog(owner_.chain_.context().wheel) {}
 
-  void on_token(std::string_view text) override { call->on_token(*this, text); }
-  void on_usage(std::uint32_t p, std::uint32_t c) override { call->on_usage(*this, p, c); }
-  void on_done(const Outcome &outcome) override {
-    auto keep = call;  // the call may otherwise go while it handles this
-    keep->on_attempt_done(*this, outcome);
-    call.reset();
+void LlmCall::Attempt::on_token(std::string_view text) {
+  owner.on_token(*this, text);
+}
+void LlmCall::Attempt::on_usage(std::uint32_t p, std::uint32_t c) {
+  owner.on_usage(*this, p, c);
+}
+
+void LlmCall::Attempt::on_done(const Outcome &outcome) {
+  auto keep = call;  // the call may otherwise go while it handles this
+  owner.on_attempt_done(*this, outcome);
+  call.reset();
+}
+
+bool LlmCall::Attempt::pin() {
+  pinned = owner.weak_from_this().lock();
+  return pinned != nullptr;
+}
+void LlmCall::Attempt::unpin() {
+  pinned.reset();
+}
+void LlmCall::Attempt::on_watchdog(Watchdog::Kind kind, int ms) {
+  owner.on_watchdog(*this, Watchdog::describe(kind, ms));
+}
+void LlmCall::Attempt::on_hedge() {
+  owner.on_hedge(*this);
+}
+
+void LlmCall::Attempt::settle(int result) {
+  if (settled) return;
+  settled = true;
+  if (result > 0) provider->breaker.on_success(permit);
+  if (result < 0) provider->breaker.on_failure(permit);
+  if (result == 0) provider->breaker.on_ignored(permit);
+}
+
+LlmCall::Attempt &LlmCall::new_attempt(std::shared_ptr<Provider> provider, Permit permit, bool hedge) {
+  Attempt *a = nullptr;
+  if (attempts_.size() < inline_attempts_.size()) {
+    a = &inline_attempts_[attempts_.size()].emplace(*this, std::move(provider), permit, hedge);
+  } else {
+    more_attempts_.push_back(std::make_unique<Attempt>(*this, std::move(provider), permit, hedge));
+    a = more_attempts_.back().get();
   }
+  attempts_.push_back(a);
+  return *a;
+}
 
-  bool pin() override {
-    pinned = weak_call.lock();
-    return pinned != nullptr;
-  }
-  void unpin() override { pinned.reset(); }
-  void on_watchdog(Watchdog::Kind kind, int ms) override { pinned->on_watchdog(*this, Watchdog::describe(kind, ms)); }
-  void on_hedge() override { pinned->on_hedge(*this); }
-
-  void settle(int result) {  // 1 success, -1 counted failure, 0 ignored
-    if (settled) return;
-    settled = true;
-    if (result > 0) provider->breaker.on_success(permit);
-    if (result < 0) provider->breaker.on_failure(permit);
-    if (result == 0) provider->breaker.on_ignored(permit);
-  }
-  void cancel_timers() { watchdog.stop(); }
-
-  std::shared_ptr<LlmCall> call;  // while the provider holds this handler
-  std::weak_ptr<LlmCall> weak_call;
-  std::shared_ptr<LlmCall> pinned;  // while a deadline is reported
-  std::shared_ptr<Provider> provider;
-  Permit permit;
-  bool hedge;
-  bool settled = false;
-  plugin::CancelSource cancel;
-  plugin::LlmRequest request;
-  core::TimePoint started{};
-  bool got_first = false;
-  bool abandoned = false;  // no longer part of the call; its results are ignored
-  bool plugin_done = false;
-  Watchdog watchdog;  // last: disarmed before anything it reports on goes
-};
+// A reference that keeps the attempt (and so the call) alive.
+std::shared_ptr<LlmCall::Attempt> LlmCall::hold(Attempt &a) {
+  return std::shared_ptr<Attempt>(shared_from_this(), &a);
+}
 
 std::shared_ptr<LlmCall> LlmChain::start(LlmChainRequest request, LlmListener &listener) {
   auto call = std::make_shared<LlmCall>(*this, std::move(request), listener);
@@ -96,10 +103,9 @@ void LlmCall::try_next() {
 
 void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
   next_index_ = pick.index + 1;
-  auto provider = chain_.providers()[pick.index];
-  auto a = std::make_shared<Attempt>(shared_from_this(), provider, pick.permit, hedge);
-  attempts_.push_back(a);
-  for (const auto &m : request_.messages) a->request.messages.push_back(m);
+  const auto &provider = chain_.providers()[pick.index];
+  Attempt *a = &new_attempt(provider, pick.permit, hedge);
+  a->request.history = &request_.messages;
   if (!emitted_.empty()) {
     // Continue the answer: the text so far as the assistant's own words.
     a->request.messages.push_back({"assistant", emitted_});
@@ -114,7 +120,7 @@ void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
         : !emitted_.empty() ? "continuing a partial answer"
         : failures_.empty() ? ""
                             : "fallback");
-  arm_timers(a);
+  arm_timers(*a);
   const Outcome started = provider->llm->start(a->request, *a, a->cancel);
   if (!started.ok() && !a->plugin_done) {
     // Nothing started and no callback will come: release the attempt here.
@@ -132,9 +138,9 @@ void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
   }
 }
 
-void LlmCall::arm_timers(const std::shared_ptr<Attempt> &a) {
-  const auto &t = a->provider->timeouts;
-  a->watchdog.start(*a, {t.first_byte_ms, t.idle_ms, t.total_ms, a->hedge ? 0 : a->provider->hedge_after_ms});
+void LlmCall::arm_timers(Attempt &a) {
+  const auto &t = a.provider->timeouts;
+  a.watchdog.start(a, {t.first_byte_ms, t.idle_ms, t.total_ms, a.hedge ? 0 : a.provider->hedge_after_ms});
 }
 
 void LlmCall::on_first_byte(Attempt &a) {
@@ -144,8 +150,8 @@ void LlmCall::on_first_byte(Attempt &a) {
   if (winner_ == nullptr) {
     winner_ = &a;
     bool raced = false;
-    for (const auto &other : attempts_) {
-      if (other.get() != &a && !other->abandoned && !other->plugin_done) {
+    for (Attempt *other : attempts_) {
+      if (other != &a && !other->abandoned && !other->plugin_done) {
         raced = true;
         other->settle(0);
         abandon(*other);
@@ -196,8 +202,8 @@ void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
     case Status::invalid_input:
     case Status::cancelled:
       a.settle(0);
-      for (const auto &other : attempts_) {
-        if (other.get() != &a && !other->plugin_done && !other->abandoned) {
+      for (Attempt *other : attempts_) {
+        if (other != &a && !other->plugin_done && !other->abandoned) {
           other->settle(0);
           abandon(*other);
         }
@@ -235,8 +241,8 @@ void LlmCall::on_hedge(Attempt &a) {
 }
 
 bool LlmCall::others_running(const Attempt &a) const {
-  for (const auto &other : attempts_) {
-    if (other.get() != &a && !other->abandoned && !other->plugin_done) return true;
+  for (const Attempt *other : attempts_) {
+    if (other != &a && !other->abandoned && !other->plugin_done) return true;
   }
   return false;
 }
@@ -250,8 +256,8 @@ void LlmCall::attempt_failed(Attempt &a, const std::string &reason) {
   if (!was_winner && others_running(a)) {
     return;  // the hedge partner carries on
   }
-  for (const auto &other : attempts_) {
-    if (other.get() != &a && !other->abandoned && !other->plugin_done) {
+  for (Attempt *other : attempts_) {
+    if (other != &a && !other->abandoned && !other->plugin_done) {
       other->settle(0);
       abandon(*other);
     }
@@ -270,24 +276,20 @@ void LlmCall::abandon(Attempt &a) {
   a.cancel_timers();
   if (a.plugin_done) return;
   // Never cancel from inside the provider's own callback: hand it to a worker.
-  std::shared_ptr<Attempt> keep;
-  for (const auto &x : attempts_) {
-    if (x.get() == &a) keep = x;
-  }
-  chain_.context().executor.post([keep] { keep->cancel.cancel(); });
+  chain_.context().executor.post([keep = hold(a)] { keep->cancel.cancel(); });
 }
 
 void LlmCall::finish(const Outcome &outcome) {
   if (finished_) return;
   finished_ = true;
-  for (const auto &a : attempts_) a->cancel_timers();
+  for (Attempt *a : attempts_) a->cancel_timers();
   listener_.on_done(outcome);
 }
 
 void LlmCall::cancel() {
   std::lock_guard lock(mutex_);
   if (finished_) return;
-  for (const auto &a : attempts_) {
+  for (Attempt *a : attempts_) {
     if (!a->abandoned && !a->plugin_done) {
       a->provider->stats.cancelled.fetch_add(1, std::memory_order_relaxed);
       a->settle(0);

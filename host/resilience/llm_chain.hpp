@@ -7,14 +7,19 @@
 // first to answer wins.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <mutex>
+#include <optional>
+
+#include <boost/container/small_vector.hpp>
 #include <string>
 #include <vector>
 
 #include "plugin/llm_client.hpp"
 #include "resilience/chain.hpp"
 #include "resilience/overlap_trimmer.hpp"
+#include "resilience/watchdog.hpp"
 
 namespace switchboard::resilience {
 
@@ -48,6 +53,8 @@ class LlmChain : public Chain {
 };
 
 class LlmCall : public std::enable_shared_from_this<LlmCall> {
+  class Attempt;
+
  public:
   LlmCall(LlmChain &chain, LlmChainRequest request, LlmListener &listener);
   ~LlmCall();
@@ -60,12 +67,47 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
 
  private:
   friend class LlmChain;
-  class Attempt;
+
+  // One provider's part in a call. The provider holds it (as its handler)
+  // until its on_done; it lives inside the call, so holding it holds the call.
+  class Attempt : public plugin::LlmHandler, public Watchdog::Owner {
+   public:
+    Attempt(LlmCall &owner, std::shared_ptr<Provider> p, Permit permit_, bool is_hedge);
+
+    void on_token(std::string_view text) override;
+    void on_usage(std::uint32_t prompt, std::uint32_t completion) override;
+    void on_done(const Outcome &outcome) override;
+    bool pin() override;
+    void unpin() override;
+    void on_watchdog(Watchdog::Kind kind, int ms) override;
+    void on_hedge() override;
+
+    void settle(int result);  // 1 success, -1 counted failure, 0 ignored
+    void cancel_timers() { watchdog.stop(); }
+
+    LlmCall &owner;
+    std::shared_ptr<LlmCall> call;    // while the provider holds this handler
+    std::shared_ptr<LlmCall> pinned;  // while a deadline is reported
+    std::shared_ptr<Provider> provider;
+    Permit permit;
+    bool hedge;
+    bool settled = false;
+    plugin::CancelSource cancel;
+    plugin::LlmRequest request;
+    core::TimePoint started{};
+    bool got_first = false;
+    bool abandoned = false;  // no longer part of the call; its results are ignored
+    bool plugin_done = false;
+    Watchdog watchdog;  // last: disarmed before anything it reports on goes
+  };
+
+  Attempt &new_attempt(std::shared_ptr<Provider> provider, Permit permit, bool hedge);
+  std::shared_ptr<Attempt> hold(Attempt &a);
 
   void begin();
   void try_next();
   void launch(const Chain::Pick &pick, bool hedge);
-  void arm_timers(const std::shared_ptr<Attempt> &a);
+  void arm_timers(Attempt &a);
   void on_token(Attempt &a, std::string_view text);
   void on_usage(Attempt &a, std::uint32_t prompt, std::uint32_t completion);
   void on_attempt_done(Attempt &a, const Outcome &outcome);
@@ -86,7 +128,11 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   ChainEventSink per_call_;
 
   mutable std::recursive_mutex mutex_;
-  std::vector<std::shared_ptr<Attempt>> attempts_;
+  // Attempts live inside the call: the first few in place, more (rare: a
+  // fallback after a fallback after a hedge) on the heap.
+  std::array<std::optional<Attempt>, 3> inline_attempts_;
+  std::vector<std::unique_ptr<Attempt>> more_attempts_;
+  boost::container::small_vector<Attempt *, 3> attempts_;
   std::size_t next_index_ = 0;
   Attempt *winner_ = nullptr;
   std::string emitted_;
