@@ -252,6 +252,13 @@ Config decode(const YamlDocument &doc, Diagnostics &diags) {
   check_unique_names(c.stt, doc, diags);
   check_unique_names(c.llm, doc, diags);
   check_unique_names(c.tts, doc, diags);
+  for (const auto *chain : {&c.stt, &c.tts}) {
+    for (const auto &p : *chain) {
+      if (p.hedge_after_ms > 0) {
+        doc.error_at_key(diags, p.pointer + "/hedge_after_ms", "hedge_after_ms applies to llm providers only");
+      }
+    }
+  }
   std::set<std::string> transport_names;
   for (const auto &t : c.transports) {
     if (!t.name.empty() && !transport_names.insert(t.name).second) {

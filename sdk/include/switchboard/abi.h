@@ -70,7 +70,8 @@ typedef enum sb_log_level {
 } sb_log_level;
 
 /* Cancellation of one long call, owned by the host. The token stays valid
- * until the call has reported its end (its on_done callback returned). */
+ * until the call has reported its end (its on_done callback returned). The
+ * host never cancels a call from inside one of that call's own callbacks. */
 typedef struct sb_cancel_token {
   size_t struct_size;
   void *ctx;

@@ -42,7 +42,8 @@ typedef struct sb_stt_vtable {
                 const sb_cancel_token *cancel, sb_error *err);
   /* [audio-thread: no blocking, no allocation, no I/O] Appends samples. Never
    * called after finish(). A non-OK return means the stream failed; its
-   * on_done follows. */
+   * on_done follows. After a failure a few more calls may still arrive from
+   * the audio thread: ignore them. */
   sb_status (*feed)(void *stream, const int16_t *samples, size_t count);
   /* [any-thread, non-blocking] No more audio: deliver finals, then on_done. */
   void (*finish)(void *stream);

@@ -110,11 +110,11 @@ TEST(Config, ReportsUnknownTopLevelKeysAndWrongTypes) {
 
 TEST(Config, DecodesHedgingAndFaultInjection) {
   const auto r = decode_text(
-      "tts:\n  - name: t\n    plugin: p\n    hedge_after_ms: 250\n"
+      "llm:\n  - name: t\n    plugin: p\n    hedge_after_ms: 250\n"
       "    fault: {error_rate: 0.25, latency_ms: 40, hang: true, cut_after_chunks: 3, seed: 99}\n"
       "  - {name: u, plugin: p}\n");
   ASSERT_TRUE(r.diags.empty());
-  const auto &t = r.config.tts[0];
+  const auto &t = r.config.llm[0];
   EXPECT_EQ(t.hedge_after_ms, 250);
   EXPECT_TRUE(t.fault.enabled);
   EXPECT_DOUBLE_EQ(t.fault.error_rate, 0.25);
@@ -122,9 +122,12 @@ TEST(Config, DecodesHedgingAndFaultInjection) {
   EXPECT_TRUE(t.fault.hang);
   EXPECT_EQ(t.fault.cut_after_chunks, 3);
   EXPECT_EQ(t.fault.seed, 99u);
-  EXPECT_FALSE(r.config.tts[1].fault.enabled);
+  EXPECT_FALSE(r.config.llm[1].fault.enabled);
   const auto bad = decode_text("llm:\n  - {name: x, plugin: p, fault: {error_rate: 2, hang: yes}}\n");
   EXPECT_EQ(bad.diags.size(), 2u);
+  const auto tts = decode_text("tts:\n  - {name: x, plugin: p, hedge_after_ms: 5}\n");
+  ASSERT_EQ(tts.diags.size(), 1u);
+  EXPECT_EQ(format(tts.diags.items()[0]), "c.yaml:2:26: hedge_after_ms applies to llm providers only");
 }
 
 TEST(Config, RejectsStoresThatDoNotExistYet) {
