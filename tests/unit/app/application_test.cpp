@@ -1,0 +1,86 @@
+// The running host as transports see it: the providers extension.
+#include "app/application.hpp"
+
+#include <gtest/gtest.h>
+
+#include "plugin/outcome.hpp"
+#include "support/chain_harness.hpp"
+
+namespace switchboard::app {
+namespace {
+
+config::Config config_of(const std::string &yaml) {
+  config::Diagnostics diags;
+  const auto doc = config::YamlDocument::parse(yaml, "app.yaml", config::process_env(), diags);
+  auto c = config::decode(doc, diags);
+  EXPECT_TRUE(diags.empty());
+  return c;
+}
+
+std::shared_ptr<plugin::Registry> registry() {
+  auto r = std::make_shared<plugin::Registry>();
+  r->scan({test::shipped_plugin_dir(), test::fixture_plugin_dir()});
+  return r;
+}
+
+nlohmann::json view(const sb_providers_ext &ext) {
+  std::string text;
+  sb_error err = plugin::empty_error();
+  EXPECT_EQ(ext.view(ext.ctx, plugin::string_sink(text), &err), SB_OK);
+  return nlohmann::json::parse(text);
+}
+
+TEST(Application, OffersTheProvidersExtensionToPlugins) {
+  Application app(config_of("llm:\n  - {name: main, plugin: llm-scripted}\n  - {name: spare, plugin: llm-scripted}\n"
+                            "  - {name: broken, plugin: fixture-factory-fails}\n"
+                            "tts:\n  - {name: tone, plugin: tts-tone}\n"),
+                  registry());
+  app.start();
+  const auto *ext = static_cast<const sb_providers_ext *>(app.extension(SB_EXT_PROVIDERS));
+  ASSERT_NE(ext, nullptr);
+  EXPECT_EQ(app.extension("switchboard.nothing/1"), nullptr);
+  ASSERT_GE(ext->struct_size, sizeof(sb_providers_ext));
+
+  auto v = view(*ext);
+  EXPECT_EQ(v["providers"]["llm"]["current_provider"], "main");
+  EXPECT_EQ(v["providers"]["llm"]["providers"][2]["enabled"], false);
+  EXPECT_EQ(v["providers"]["llm"]["providers"][2]["stats"]["last_error"]["message"],
+            "model file '/nonexistent/model.bin' is missing");
+  EXPECT_EQ(v["summary"]["tts"]["current"], "tone");
+
+  sb_error err = plugin::empty_error();
+  ASSERT_EQ(ext->force_open(ext->ctx, "llm", "main", &err), SB_OK);
+  v = view(*ext);
+  EXPECT_EQ(v["providers"]["llm"]["providers"][0]["circuit"]["state"], "open");
+  EXPECT_EQ(v["providers"]["llm"]["current_provider"], "spare");
+
+  ASSERT_EQ(ext->reset(ext->ctx, "llm", nullptr, &err), SB_OK);
+  EXPECT_EQ(view(*ext)["providers"]["llm"]["current_provider"], "main");
+
+  EXPECT_EQ(ext->reset(ext->ctx, "llm", "nobody", &err), SB_INVALID_INPUT);
+  EXPECT_STREQ(err.message, "no such provider");
+  EXPECT_EQ(ext->force_open(ext->ctx, "asr", "main", &err), SB_INVALID_INPUT);
+  app.stop();
+  EXPECT_EQ(plugin::Instance::live(), 0) << "stop destroys every instance";
+}
+
+TEST(Application, AReloadKeepsUnchangedProvidersAndTheirBreakers) {
+  Application app(config_of("llm:\n  - {name: main, plugin: llm-scripted}\n"), registry());
+  app.start();
+  auto before = app.chains();
+  before->force_open("llm", "main");
+  app.reload(config_of("llm:\n  - {name: main, plugin: llm-scripted}\n  - {name: extra, plugin: llm-scripted}\n"),
+             registry());
+  auto after = app.chains();
+  EXPECT_NE(before, after);
+  ASSERT_EQ(after->llm()->providers().size(), 2u);
+  EXPECT_EQ(after->llm()->providers()[0], before->llm()->providers()[0]) << "the same provider, instance and breaker";
+  EXPECT_EQ(after->llm()->current(), "extra");
+  before.reset();
+  after.reset();  // a caller holding chains past stop() would keep their instances
+  app.stop();
+  EXPECT_EQ(plugin::Instance::live(), 0);
+}
+
+}  // namespace
+}  // namespace switchboard::app
