@@ -111,7 +111,7 @@ std::shared_ptr<resilience::Chains> Application::build_chains(const config::Conf
   return resilience::Chains::build(config, instance_for, context, previous);
 }
 
-void Application::start() {
+void Application::start(bool with_transports) {
   started_ = true;
   auto chains = build_chains(config_, nullptr);
   std::shared_ptr<plugin::Instance> cache;
@@ -124,7 +124,7 @@ void Application::start() {
     chains_ = std::move(chains);
     cache_ = std::move(cache);
   }
-  for (const auto &spec : config_.transports) {
+  for (const auto &spec : with_transports ? config_.transports : std::vector<config::TransportSpec>{}) {
     std::string error;
     auto instance = create("transport", spec.name, spec.plugin, spec.config, error);
     if (!instance) {

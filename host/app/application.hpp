@@ -33,10 +33,10 @@ class Application {
   Application(const Application &) = delete;
   Application &operator=(const Application &) = delete;
 
-  // Creates every instance, builds the chains and starts the transports. A
-  // provider whose factory fails stays in its chain, disabled, with the
-  // reason as its last error; the rest go on.
-  void start();
+  // Creates every instance, builds the chains and starts the transports
+  // (unless with_transports is false). A provider whose factory fails stays
+  // in its chain, disabled, with the reason as its last error; the rest go on.
+  void start(bool with_transports = true);
   // Stops transports, then drops chains and instances, then lets libraries unload.
   void stop();
   // Swaps in the chains of `next` (already checked). Providers whose entries

@@ -8,6 +8,8 @@ std::string usage() {
          "  switchboard check --config FILE       validate the config and load every plugin\n"
          "                     [--print]          and print the effective config, secrets hidden\n"
          "  switchboard plugins [--config FILE]   list the plugins found and those refused\n"
+         "  switchboard ask --config FILE TEXT    send TEXT through the llm chain, print the answer\n"
+         "                     [--repeat N]       N turns, to watch breakers and fallbacks\n"
          "  switchboard --version\n"
          "options:\n"
          "  --log-level LEVEL                     trace, debug, info, warn, error or off\n";
@@ -29,6 +31,18 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
       (arg == "--log-level" ? cmd.log_level : cmd.config) = args[++i];
     } else if (arg.rfind("--config=", 0) == 0) {
       cmd.config = arg.substr(9);
+    } else if (arg == "--repeat") {
+      if (i + 1 >= args.size()) {
+        return "--repeat needs a value";
+      }
+      try {
+        cmd.repeat = std::stoi(args[++i]);
+      } catch (const std::exception &) {
+        cmd.repeat = 0;
+      }
+      if (cmd.repeat < 1 || cmd.repeat > 10000) {
+        return "--repeat takes a number from 1 to 10000";
+      }
     } else if (arg == "--print") {
       cmd.print = true;
     } else if (arg == "--version" || arg == "-V" || arg == "version") {
@@ -37,9 +51,14 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
     } else if (arg == "--help" || arg == "-h" || arg == "help") {
       cmd.name = Command::Name::help;
       named = true;
-    } else if (!named && (arg == "serve" || arg == "check" || arg == "plugins")) {
-      cmd.name = arg == "serve" ? Command::Name::serve : arg == "check" ? Command::Name::check : Command::Name::plugins;
+    } else if (!named && (arg == "serve" || arg == "check" || arg == "plugins" || arg == "ask")) {
+      cmd.name = arg == "serve"   ? Command::Name::serve
+                 : arg == "check" ? Command::Name::check
+                 : arg == "ask"   ? Command::Name::ask
+                                  : Command::Name::plugins;
       named = true;
+    } else if (cmd.name == Command::Name::ask && arg.rfind("--", 0) != 0) {
+      cmd.text += (cmd.text.empty() ? "" : " ") + arg;
     } else {
       return "unexpected argument '" + arg + "'";
     }
@@ -47,8 +66,15 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
   if (cmd.print && cmd.name != Command::Name::check) {
     return "--print goes with check";
   }
-  if ((cmd.name == Command::Name::serve || cmd.name == Command::Name::check) && cmd.config.empty()) {
+  if ((cmd.name == Command::Name::serve || cmd.name == Command::Name::check || cmd.name == Command::Name::ask) &&
+      cmd.config.empty()) {
     return "--config FILE is required";
+  }
+  if (cmd.name == Command::Name::ask && cmd.text.empty()) {
+    return "ask needs the text to send";
+  }
+  if (cmd.repeat != 1 && cmd.name != Command::Name::ask) {
+    return "--repeat goes with ask";
   }
   return cmd;
 }

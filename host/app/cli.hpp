@@ -2,6 +2,7 @@
 //   switchboard --config FILE            run (also: switchboard serve --config FILE)
 //   switchboard check --config FILE      validate the config and load every plugin
 //   switchboard plugins [--config FILE]  list the plugins found
+//   switchboard ask --config FILE [--repeat N] TEXT   one llm turn through the chain
 //   switchboard --version
 #pragma once
 
@@ -12,11 +13,13 @@
 namespace switchboard::app {
 
 struct Command {
-  enum class Name { serve, check, plugins, version, help };
+  enum class Name { serve, check, plugins, ask, version, help };
   Name name = Name::help;
   std::string config;
   std::string log_level;  // overrides the config's log.level when set
   bool print = false;     // check --print: show the effective config, secrets hidden
+  std::string text;       // ask: the user's message
+  int repeat = 1;         // ask: how many turns
 };
 
 // A Command, or the error message for a command line that makes no sense.

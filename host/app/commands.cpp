@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "app/application.hpp"
+#include "app/ask_command.hpp"
 #include "app/logging.hpp"
 #include "config/plugin_checks.hpp"
 #include "core/system_clock.hpp"
@@ -115,6 +116,20 @@ int plugins(const Command &cmd, std::ostream &out, std::ostream &err) {
   return 0;
 }
 
+int ask(const Command &cmd, std::ostream &out, std::ostream &err) {
+  Loaded loaded = load(cmd.config);
+  if (!loaded.diags.empty()) {
+    loaded.diags.print(err);
+    return 1;
+  }
+  configure_logging(cmd.log_level.empty() ? "warn" : cmd.log_level, loaded.config.log.format);
+  Application application(loaded.config, loaded.registry);
+  application.start(false);
+  const int code = run_ask(cmd, application, out, err);
+  application.stop();
+  return code;
+}
+
 int serve(const Command &cmd, std::ostream &err) {
   Loaded loaded = load(cmd.config);
   if (!loaded.diags.empty()) {
@@ -181,6 +196,9 @@ int run_command(const Command &cmd, std::ostream &out, std::ostream &err) {
     case Command::Name::serve:
       configure_logging(cmd.log_level.empty() ? "info" : cmd.log_level, "text");
       return serve(cmd, err);
+    case Command::Name::ask:
+      configure_logging(cmd.log_level.empty() ? "warn" : cmd.log_level, "text");
+      return ask(cmd, out, err);
   }
   return 2;
 }

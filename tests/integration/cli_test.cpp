@@ -134,6 +134,30 @@ TEST(Cli, PluginsListsFoundAndRefused) {
             std::string::npos);
 }
 
+TEST(Cli, AskStreamsTheAnswerThroughTheChainAndShowsTheFailover) {
+  const std::string demo = std::string(SWITCHBOARD_SOURCE_DIR) + "/config/examples/failover-demo.yaml";
+  const auto r = run(kBinary, {"ask", "--config", demo, "--repeat", "4", "what", "is", "the", "weather"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const std::string answer = "Tomorrow looks sunny with a light breeze in the afternoon.\n";
+  std::string expected;
+  for (int i = 0; i < 4; ++i) expected += answer;
+  EXPECT_EQ(r.out, expected) << "each turn's answer once, though the primary breaks mid-answer";
+  EXPECT_NE(r.err.find("turn 1: answered by steady-backup"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("flaky-primary breaker: closed -> open: 3 consecutive failures"), std::string::npos);
+  EXPECT_NE(r.err.find("turn 4: answered by steady-backup"), std::string::npos);
+  EXPECT_NE(r.err.find(", 0 fallback(s)"), std::string::npos) << "turn 4 skips the open primary";
+}
+
+TEST(Cli, AskFailsClearlyWhenEveryProviderFails) {
+  const auto file = write_config("ask-down.yaml",
+                                 "llm:\n  - {name: only, plugin: llm-scripted, config: "
+                                 "{fail_after_tokens: 0, fail_message: \"upstream 503\"}}\n");
+  const auto r = run(kBinary, {"ask", "--config", file.string(), "hello"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("turn 1: failed (retryable): all llm providers failed: only: upstream 503"), std::string::npos)
+      << r.err;
+}
+
 int bound_port(Process &p) {
   const std::string line = p.wait_for("listening on 127\\.0\\.0\\.1:[0-9]+");
   return line.empty() ? 0 : std::stoi(line.substr(line.rfind(':') + 1));

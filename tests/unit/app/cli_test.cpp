@@ -38,6 +38,16 @@ TEST(Cli, SubcommandsAndOptionsInAnyOrder) {
   EXPECT_EQ(parsed({}).name, Command::Name::help);
 }
 
+TEST(Cli, AskTakesTheRestAsText) {
+  const auto c = parsed({"ask", "--config", "a.yaml", "what", "is", "--repeat", "3", "new"});
+  EXPECT_EQ(c.name, Command::Name::ask);
+  EXPECT_EQ(c.text, "what is new");
+  EXPECT_EQ(c.repeat, 3);
+  EXPECT_EQ(error_of({"ask", "--config", "a.yaml"}), "ask needs the text to send");
+  EXPECT_EQ(error_of({"ask", "--config", "a.yaml", "x", "--repeat", "0"}), "--repeat takes a number from 1 to 10000");
+  EXPECT_EQ(error_of({"check", "--config", "a.yaml", "--repeat", "2"}), "--repeat goes with ask");
+}
+
 TEST(Cli, ExplainsWhatIsWrong) {
   EXPECT_EQ(error_of({"check"}), "--config FILE is required");
   EXPECT_EQ(error_of({"serve"}), "--config FILE is required");

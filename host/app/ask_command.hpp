@@ -1,0 +1,15 @@
+// `switchboard ask`: one or more llm turns through the configured chain, from
+// the command line: the answer streams to stdout, each turn's provider,
+// fallbacks and time to stderr. For trying providers and watching failover.
+#pragma once
+
+#include <iosfwd>
+
+#include "app/application.hpp"
+#include "app/cli.hpp"
+
+namespace switchboard::app {
+
+int run_ask(const Command &cmd, Application &application, std::ostream &out, std::ostream &err);
+
+}  // namespace switchboard::app
