@@ -7,12 +7,10 @@ using std::chrono::milliseconds;
 // One provider's part in a call. The plugin holds it (as its handler) until
 // its on_done; the call holds it for its own lifetime.
 LlmCall::Attempt::Attempt(LlmCall &owner_, std::shared_ptr<Provider> p, Permit permit_, bool is_hedge)
-    : owner(owner_),
+    : AttemptBase(std::move(p), permit_, owner_.weak_from_this(), owner_.chain_.context().wheel),
+      owner(owner_),
       call(owner_.shared_from_this()),
-      provider(std::move(p)),
-      permit(permit_),
-      hedge(is_hedge),
-      watchdog(owner_.chain_.context().wheel) {}
+      hedge(is_hedge) {}
 
 void LlmCall::Attempt::on_token(std::string_view text) {
   owner.on_token(*this, text);
@@ -27,26 +25,11 @@ void LlmCall::Attempt::on_done(const Outcome &outcome) {
   call.reset();
 }
 
-bool LlmCall::Attempt::pin() {
-  pinned = owner.weak_from_this().lock();
-  return pinned != nullptr;
-}
-void LlmCall::Attempt::unpin() {
-  pinned.reset();
-}
 void LlmCall::Attempt::on_watchdog(Watchdog::Kind kind, int ms) {
   owner.on_watchdog(*this, Watchdog::describe(kind, ms));
 }
 void LlmCall::Attempt::on_hedge() {
   owner.on_hedge(*this);
-}
-
-void LlmCall::Attempt::settle(int result) {
-  if (settled) return;
-  settled = true;
-  if (result > 0) provider->breaker.on_success(permit);
-  if (result < 0) provider->breaker.on_failure(permit);
-  if (result == 0) provider->breaker.on_ignored(permit);
 }
 
 LlmCall::Attempt &LlmCall::new_attempt(std::shared_ptr<Provider> provider, Permit permit, bool hedge) {
@@ -126,14 +109,13 @@ void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
     // Nothing started and no callback will come: release the attempt here.
     a->plugin_done = true;
     a->call.reset();
-    a->cancel_timers();
+    a->watchdog.stop();
     if (started.status == Status::invalid_input || started.status == Status::cancelled) {
-      a->settle(0);
+      a->release();
       finish(started);
       return;
     }
-    a->settle(-1);
-    provider->stats.record_failure(started.message);
+    a->fail(started.message, false);
     attempt_failed(*a, started.message);
   }
 }
@@ -151,9 +133,9 @@ void LlmCall::on_first_byte(Attempt &a) {
     winner_ = &a;
     bool raced = false;
     for (Attempt *other : attempts_) {
-      if (other != &a && !other->abandoned && !other->plugin_done) {
+      if (other != &a && other->running()) {
         raced = true;
-        other->settle(0);
+        other->release();
         abandon(*other);
       }
     }
@@ -184,16 +166,15 @@ void LlmCall::on_usage(Attempt &a, std::uint32_t prompt, std::uint32_t completio
 void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   std::lock_guard lock(mutex_);
   a.plugin_done = true;
-  a.cancel_timers();
+  a.watchdog.stop();
   if (a.abandoned) return;  // already accounted for
   if (finished_) {
-    a.settle(0);
+    a.release();
     return;
   }
   switch (outcome.status) {
     case Status::ok:
-      a.settle(1);
-      a.provider->stats.successes.fetch_add(1, std::memory_order_relaxed);
+      a.succeed();
       if (!a.got_first) winner_ = &a;  // an empty answer is still an answer
       if (trimmer_) deliver(trimmer_->flush());
       answered_by_ = a.provider->name;
@@ -201,10 +182,10 @@ void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
       return;
     case Status::invalid_input:
     case Status::cancelled:
-      a.settle(0);
+      a.release();
       for (Attempt *other : attempts_) {
-        if (other != &a && !other->plugin_done && !other->abandoned) {
-          other->settle(0);
+        if (other != &a && other->running()) {
+          other->release();
           abandon(*other);
         }
       }
@@ -212,8 +193,7 @@ void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
       return;
     case Status::retryable:
     case Status::fatal:
-      a.settle(-1);
-      a.provider->stats.record_failure(outcome.message);
+      a.fail(outcome.message, false);
       attempt_failed(a, outcome.message);
       return;
   }
@@ -221,17 +201,15 @@ void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
 
 void LlmCall::on_watchdog(Attempt &a, const std::string &what) {
   std::lock_guard lock(mutex_);
-  if (a.abandoned || a.plugin_done || finished_) return;
-  a.provider->stats.timeouts.fetch_add(1, std::memory_order_relaxed);
-  a.provider->stats.record_failure(what);
-  a.settle(-1);
+  if (!a.running() || finished_) return;
+  a.fail(what, true);
   abandon(a);
   attempt_failed(a, what);
 }
 
 void LlmCall::on_hedge(Attempt &a) {
   std::lock_guard lock(mutex_);
-  if (a.got_first || a.abandoned || a.plugin_done || finished_ || hedged_) return;
+  if (a.got_first || !a.running() || finished_ || hedged_) return;
   const auto pick = chain_.pick(next_index_, per_call_);
   if (!pick) return;
   hedged_ = true;
@@ -242,7 +220,7 @@ void LlmCall::on_hedge(Attempt &a) {
 
 bool LlmCall::others_running(const Attempt &a) const {
   for (const Attempt *other : attempts_) {
-    if (other != &a && !other->abandoned && !other->plugin_done) return true;
+    if (other != &a && other->running()) return true;
   }
   return false;
 }
@@ -257,8 +235,8 @@ void LlmCall::attempt_failed(Attempt &a, const std::string &reason) {
     return;  // the hedge partner carries on
   }
   for (Attempt *other : attempts_) {
-    if (other != &a && !other->abandoned && !other->plugin_done) {
-      other->settle(0);
+    if (other != &a && other->running()) {
+      other->release();
       abandon(*other);
     }
   }
@@ -273,7 +251,7 @@ void LlmCall::attempt_failed(Attempt &a, const std::string &reason) {
 
 void LlmCall::abandon(Attempt &a) {
   a.abandoned = true;
-  a.cancel_timers();
+  a.watchdog.stop();
   if (a.plugin_done) return;
   // Never cancel from inside the provider's own callback: hand it to a worker.
   chain_.context().executor.post([keep = hold(a)] { keep->cancel.cancel(); });
@@ -282,7 +260,7 @@ void LlmCall::abandon(Attempt &a) {
 void LlmCall::finish(const Outcome &outcome) {
   if (finished_) return;
   finished_ = true;
-  for (Attempt *a : attempts_) a->cancel_timers();
+  for (Attempt *a : attempts_) a->watchdog.stop();
   listener_.on_done(outcome);
 }
 
@@ -290,9 +268,8 @@ void LlmCall::cancel() {
   std::lock_guard lock(mutex_);
   if (finished_) return;
   for (Attempt *a : attempts_) {
-    if (!a->abandoned && !a->plugin_done) {
-      a->provider->stats.cancelled.fetch_add(1, std::memory_order_relaxed);
-      a->settle(0);
+    if (a->running()) {
+      a->release(true);
       abandon(*a);
     }
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "plugin/llm_client.hpp"
+#include "resilience/attempt.hpp"
 #include "resilience/chain.hpp"
 #include "resilience/overlap_trimmer.hpp"
 #include "resilience/watchdog.hpp"
@@ -70,35 +71,21 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
 
   // One provider's part in a call. The provider holds it (as its handler)
   // until its on_done; it lives inside the call, so holding it holds the call.
-  class Attempt : public plugin::LlmHandler, public Watchdog::Owner {
+  class Attempt : public plugin::LlmHandler, public AttemptBase {
    public:
     Attempt(LlmCall &owner, std::shared_ptr<Provider> p, Permit permit_, bool is_hedge);
 
     void on_token(std::string_view text) override;
     void on_usage(std::uint32_t prompt, std::uint32_t completion) override;
     void on_done(const Outcome &outcome) override;
-    bool pin() override;
-    void unpin() override;
     void on_watchdog(Watchdog::Kind kind, int ms) override;
     void on_hedge() override;
 
-    void settle(int result);  // 1 success, -1 counted failure, 0 ignored
-    void cancel_timers() { watchdog.stop(); }
-
     LlmCall &owner;
-    std::shared_ptr<LlmCall> call;    // while the provider holds this handler
-    std::shared_ptr<LlmCall> pinned;  // while a deadline is reported
-    std::shared_ptr<Provider> provider;
-    Permit permit;
+    std::shared_ptr<LlmCall> call;  // while the provider holds this handler
     bool hedge;
-    bool settled = false;
-    plugin::CancelSource cancel;
     plugin::LlmRequest request;
-    core::TimePoint started{};
     bool got_first = false;
-    bool abandoned = false;  // no longer part of the call; its results are ignored
-    bool plugin_done = false;
-    Watchdog watchdog;  // last: disarmed before anything it reports on goes
   };
 
   Attempt &new_attempt(std::shared_ptr<Provider> provider, Permit permit, bool hedge);

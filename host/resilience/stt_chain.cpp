@@ -1,21 +1,16 @@
 #include "resilience/stt_chain.hpp"
 
-#include "resilience/watchdog.hpp"
+#include "resilience/attempt.hpp"
 
 #include <algorithm>
 #include <cstring>
 
 namespace switchboard::resilience {
 
-class SttCall::Attempt : public plugin::SttHandler, public Watchdog::Owner {
+class SttCall::Attempt : public plugin::SttHandler, public AttemptBase {
  public:
   Attempt(const std::shared_ptr<SttCall> &owner, std::shared_ptr<Provider> p, Permit permit_, std::size_t index_)
-      : call(owner),
-        weak_call(owner),
-        provider(std::move(p)),
-        permit(permit_),
-        index(index_),
-        watchdog(owner->chain_.context().wheel) {}
+      : AttemptBase(std::move(p), permit_, owner, owner->chain_.context().wheel), call(owner), index(index_) {}
 
   void on_partial(std::string_view text) override {
     std::lock_guard lock(call->mutex_);
@@ -33,42 +28,20 @@ class SttCall::Attempt : public plugin::SttHandler, public Watchdog::Owner {
     keep->on_attempt_done(*this, outcome);
     call.reset();
   }
-
-  bool pin() override {
-    pinned = weak_call.lock();
-    return pinned != nullptr;
-  }
-  void unpin() override { pinned.reset(); }
   void on_watchdog(Watchdog::Kind kind, int ms) override {
-    pinned->on_watchdog(*this, kind == Watchdog::Kind::first_byte
-                                   ? "no final transcript " + std::to_string(ms) + " ms after the utterance"
-                                   : Watchdog::describe(kind, ms));
+    // Reported only while pinned, so the call is alive.
+    static_cast<SttCall *>(pinned_call())
+        ->on_watchdog(*this, kind == Watchdog::Kind::first_byte
+                                 ? "no final transcript " + std::to_string(ms) + " ms after the utterance"
+                                 : Watchdog::describe(kind, ms));
   }
 
-  void settle(int result) {
-    if (settled) return;
-    settled = true;
-    if (result > 0) provider->breaker.on_success(permit);
-    if (result < 0) provider->breaker.on_failure(permit);
-    if (result == 0) provider->breaker.on_ignored(permit);
-  }
-  void stop_timers() { watchdog.stop(); }
-
-  std::shared_ptr<SttCall> call;
-  std::weak_ptr<SttCall> weak_call;
-  std::shared_ptr<SttCall> pinned;
-  std::shared_ptr<Provider> provider;
-  Permit permit;
+  std::shared_ptr<SttCall> call;  // while the provider holds this handler
   std::size_t index;
-  bool settled = false;
-  bool abandoned = false;
-  bool plugin_done = false;
   bool got_final = false;
   std::size_t fed = 0;  // buffer samples this stream has received
   core::TimePoint finish_at{};
-  plugin::CancelSource cancel;
   std::unique_ptr<SttSession> session;
-  Watchdog watchdog;
 };
 
 std::shared_ptr<SttCall> SttChain::start(SttListener &listener, std::size_t max_samples) {
@@ -139,14 +112,13 @@ void SttCall::open_next(std::size_t from) {
     if (!opened.ok()) {
       a->plugin_done = true;
       a->call.reset();
-      a->stop_timers();
+      a->watchdog.stop();
       if (opened.status == Status::invalid_input) {
-        a->settle(0);
+        a->release();
         finish_call(opened);
         return;
       }
-      a->settle(-1);
-      provider->stats.record_failure(opened.message);
+      a->fail(opened.message, false);
       failures_.push_back(provider->name + ": " + opened.message);
       event(ChainEvent::Type::failed, provider->name, opened.message);
       from = pick->index + 1;
@@ -194,51 +166,46 @@ void SttCall::arm_final_watchdog(const std::shared_ptr<Attempt> &a) {
 void SttCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   std::lock_guard lock(mutex_);
   a.plugin_done = true;
-  a.stop_timers();
+  a.watchdog.stop();
   if (a.abandoned) return;
   if (finished_) {
-    a.settle(0);
+    a.release();
     return;
   }
   if (outcome.ok() && !finish_requested_) {
     // A stream that ends before the utterance did has failed it.
-    a.settle(-1);
-    a.provider->stats.record_failure("stream ended before the utterance");
-    on_result_failure(a, "stream ended before the utterance", true);
+    a.fail("stream ended before the utterance", false);
+    on_result_failure(a, "stream ended before the utterance");
     return;
   }
   switch (outcome.status) {
     case Status::ok:
-      a.settle(1);
-      a.provider->stats.successes.fetch_add(1, std::memory_order_relaxed);
+      a.succeed();
       if (a.finish_at != core::TimePoint{})
         a.provider->stats.record_first_byte(chain_.context().clock.now() - a.finish_at);
       finish_call(outcome);
       return;
     case Status::invalid_input:
     case Status::cancelled:
-      a.settle(0);
+      a.release();
       finish_call(outcome);
       return;
     case Status::retryable:
     case Status::fatal:
-      a.settle(-1);
-      a.provider->stats.record_failure(outcome.message);
-      on_result_failure(a, outcome.message, true);
+      a.fail(outcome.message, false);
+      on_result_failure(a, outcome.message);
       return;
   }
 }
 
 void SttCall::on_watchdog(Attempt &a, const std::string &what) {
   std::lock_guard lock(mutex_);
-  if (a.abandoned || a.plugin_done || finished_) return;
-  a.provider->stats.timeouts.fetch_add(1, std::memory_order_relaxed);
-  a.provider->stats.record_failure(what);
-  a.settle(-1);
-  on_result_failure(a, what, true);
+  if (!a.running() || finished_) return;
+  a.fail(what, true);
+  on_result_failure(a, what);
 }
 
-void SttCall::on_result_failure(Attempt &a, const std::string &reason, bool /*counted*/) {
+void SttCall::on_result_failure(Attempt &a, const std::string &reason) {
   std::shared_ptr<Attempt> shared;
   for (const auto &x : attempts_) {
     if (x.get() == &a) shared = x;
@@ -263,7 +230,7 @@ void SttCall::on_result_failure(Attempt &a, const std::string &reason, bool /*co
 void SttCall::abandon(const std::shared_ptr<Attempt> &a) {
   if (!a) return;
   a->abandoned = true;
-  a->stop_timers();
+  a->watchdog.stop();
   Attempt *expected = a.get();
   active_.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel);
   if (a->plugin_done) return;
@@ -273,7 +240,7 @@ void SttCall::abandon(const std::shared_ptr<Attempt> &a) {
 void SttCall::finish_call(const Outcome &outcome) {
   if (finished_) return;
   finished_ = true;
-  for (const auto &a : attempts_) a->stop_timers();
+  for (const auto &a : attempts_) a->watchdog.stop();
   listener_.on_done(outcome);
 }
 
@@ -281,9 +248,8 @@ void SttCall::cancel() {
   std::lock_guard lock(mutex_);
   if (finished_) return;
   for (const auto &a : attempts_) {
-    if (!a->abandoned && !a->plugin_done) {
-      a->provider->stats.cancelled.fetch_add(1, std::memory_order_relaxed);
-      a->settle(0);
+    if (a->running()) {
+      a->release(true);
       abandon(a);
     }
   }

@@ -61,7 +61,7 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
   class Attempt;
 
   void open_next(std::size_t from);
-  void on_result_failure(Attempt &a, const std::string &reason, bool counted);
+  void on_result_failure(Attempt &a, const std::string &reason);
   void on_attempt_done(Attempt &a, const Outcome &outcome);
   void arm_final_watchdog(const std::shared_ptr<Attempt> &a);
   void on_watchdog(Attempt &a, const std::string &what);

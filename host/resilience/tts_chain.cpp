@@ -1,20 +1,17 @@
 #include "resilience/tts_chain.hpp"
 
-#include "resilience/watchdog.hpp"
+#include "resilience/attempt.hpp"
 
 namespace switchboard::resilience {
 
-class TtsCall::Attempt : public plugin::TtsHandler, public Watchdog::Owner {
+class TtsCall::Attempt : public plugin::TtsHandler, public AttemptBase {
  public:
   Attempt(const std::shared_ptr<TtsCall> &owner, std::shared_ptr<Provider> p, Permit permit_, std::size_t index_,
           std::size_t sentence_)
-      : call(owner),
-        weak_call(owner),
-        provider(std::move(p)),
-        permit(permit_),
+      : AttemptBase(std::move(p), permit_, owner, owner->chain_.context().wheel),
+        call(owner),
         index(index_),
-        sentence(sentence_),
-        watchdog(owner->chain_.context().wheel) {}
+        sentence(sentence_) {}
 
   void on_audio(const std::int16_t *samples, std::size_t count, std::uint32_t rate) override {
     call->on_audio(*this, samples, count, rate);
@@ -24,37 +21,16 @@ class TtsCall::Attempt : public plugin::TtsHandler, public Watchdog::Owner {
     keep->on_attempt_done(*this, outcome);
     call.reset();
   }
-
-  bool pin() override {
-    pinned = weak_call.lock();
-    return pinned != nullptr;
-  }
-  void unpin() override { pinned.reset(); }
-  void on_watchdog(Watchdog::Kind kind, int ms) override { pinned->on_watchdog(*this, Watchdog::describe(kind, ms)); }
-
-  void settle(int result) {
-    if (settled) return;
-    settled = true;
-    if (result > 0) provider->breaker.on_success(permit);
-    if (result < 0) provider->breaker.on_failure(permit);
-    if (result == 0) provider->breaker.on_ignored(permit);
+  void on_watchdog(Watchdog::Kind kind, int ms) override {
+    // Reported only while pinned, so the call is alive.
+    static_cast<TtsCall *>(pinned_call())->on_watchdog(*this, Watchdog::describe(kind, ms));
   }
 
-  std::shared_ptr<TtsCall> call;
-  std::weak_ptr<TtsCall> weak_call;
-  std::shared_ptr<TtsCall> pinned;
-  std::shared_ptr<Provider> provider;
-  Permit permit;
-  std::size_t index;     // in the chain
-  std::size_t sentence;  // in the turn
-  bool settled = false;
+  std::shared_ptr<TtsCall> call;  // while the provider holds this handler
+  std::size_t index;              // in the chain
+  std::size_t sentence;           // in the turn
   bool got_first = false;
-  bool abandoned = false;
-  bool plugin_done = false;
   std::size_t samples_sent = 0;
-  core::TimePoint started{};
-  plugin::CancelSource cancel;
-  Watchdog watchdog;
 };
 
 std::shared_ptr<TtsCall> TtsChain::start(TtsListener &listener, std::string voice) {
@@ -118,12 +94,11 @@ void TtsCall::launch(std::size_t from) {
     a->call.reset();
     a->watchdog.stop();
     if (started.status == Status::invalid_input || started.status == Status::cancelled) {
-      a->settle(0);
+      a->release();
       finish(started);
       return;
     }
-    a->settle(-1);
-    provider->stats.record_failure(started.message);
+    a->fail(started.message, false);
     failed(*a, started.message);
   }
 }
@@ -147,13 +122,12 @@ void TtsCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   a.watchdog.stop();
   if (a.abandoned) return;
   if (finished_) {
-    a.settle(0);
+    a.release();
     return;
   }
   switch (outcome.status) {
     case Status::ok:
-      a.settle(1);
-      a.provider->stats.successes.fetch_add(1, std::memory_order_relaxed);
+      a.succeed();
       attempt_.reset();
       listener_.on_sentence_done(a.sentence);
       ++current_;
@@ -161,13 +135,12 @@ void TtsCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
       return;
     case Status::invalid_input:
     case Status::cancelled:
-      a.settle(0);
+      a.release();
       finish(outcome);
       return;
     case Status::retryable:
     case Status::fatal:
-      a.settle(-1);
-      a.provider->stats.record_failure(outcome.message);
+      a.fail(outcome.message, false);
       failed(a, outcome.message);
       return;
   }
@@ -175,10 +148,8 @@ void TtsCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
 
 void TtsCall::on_watchdog(Attempt &a, const std::string &what) {
   std::lock_guard lock(mutex_);
-  if (a.abandoned || a.plugin_done || finished_) return;
-  a.provider->stats.timeouts.fetch_add(1, std::memory_order_relaxed);
-  a.provider->stats.record_failure(what);
-  a.settle(-1);
+  if (!a.running() || finished_) return;
+  a.fail(what, true);
   abandon(attempt_);
   failed(a, what);
 }
@@ -214,8 +185,7 @@ void TtsCall::cancel() {
   std::lock_guard lock(mutex_);
   if (finished_) return;
   if (attempt_ && !attempt_->plugin_done) {
-    attempt_->provider->stats.cancelled.fetch_add(1, std::memory_order_relaxed);
-    attempt_->settle(0);
+    attempt_->release(true);
     abandon(attempt_);
   }
   finish({Status::cancelled, "cancelled", 0});
