@@ -10,7 +10,10 @@ packages=(
   # foundation
   libboost-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  # audio core (benchmark comparison)
+  # audio core
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libsoxr-dev
+  libwebrtc-audio-processing-dev
+  # audio core benchmark comparison
   libconcurrentqueue-dev
 )
 

@@ -1,0 +1,152 @@
+// Every format of ../shared/testdata/speech/formats decodes to the same audio
+// as hello.wav: length within 1%, RMS within 5%.
+#include "audio/decoder.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+#include <gtest/gtest.h>
+
+#include "audio/sniff.hpp"
+#include "audio/wav.hpp"
+
+namespace switchboard::audio {
+namespace {
+
+const std::string kSpeech = std::string(SWITCHBOARD_TESTDATA_DIR) + "/speech/";
+
+std::vector<std::uint8_t> read_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in) << path;
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+double rms(const std::vector<std::int16_t> &s) {
+  double sum = 0;
+  for (auto x : s) sum += static_cast<double>(x) * x;
+  return s.empty() ? 0 : std::sqrt(sum / static_cast<double>(s.size()));
+}
+
+std::vector<std::int16_t> reference() {
+  std::vector<std::int16_t> out;
+  std::string error;
+  EXPECT_TRUE(decode(read_file(kSpeech + "hello.wav"), out, error)) << error;
+  return out;
+}
+
+void expect_like_reference(const std::vector<std::int16_t> &got, const std::string &what) {
+  static const auto ref = reference();
+  ASSERT_FALSE(ref.empty());
+  const double length_ratio = static_cast<double>(got.size()) / static_cast<double>(ref.size());
+  EXPECT_NEAR(length_ratio, 1.0, 0.01) << what << ": " << got.size() << " samples vs " << ref.size();
+  EXPECT_NEAR(rms(got) / rms(ref), 1.0, 0.05) << what;
+}
+
+TEST(Decoder, TheReferenceIsTheWavItself) {
+  const auto ref = reference();
+  EXPECT_EQ(ref.size(), 80800u / 2) << "16 kHz mono: passed through (the file has 80800 bytes of data)";
+}
+
+class EveryFormat : public testing::TestWithParam<std::string> {};
+
+TEST_P(EveryFormat, DecodesToTheSameAudioAsHelloWav) {
+  const std::string name = GetParam();
+  const auto bytes = read_file(kSpeech + "formats/" + name);
+  std::vector<std::int16_t> out;
+  std::string error;
+  bool ok = false;
+  if (name.ends_with(".pcm")) {
+    ok = decode_raw_pcm16(bytes, name.find("24k") != std::string::npos ? 24000 : 16000, 1, out, error);
+  } else {
+    ok = decode(bytes, out, error);
+  }
+  ASSERT_TRUE(ok) << name << ": " << error;
+  expect_like_reference(out, name);
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, EveryFormat,
+                         testing::Values("hello-16k-s16le.pcm", "hello-24k-s16le.pcm", "hello-24k.wav",
+                                         "hello-44k-stereo.wav", "hello.mp3", "hello.ogg", "hello.webm"),
+                         [](const auto &param_info) {
+                           std::string n = param_info.param;
+                           for (char &c : n) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return n;
+                         });
+
+TEST(Decoder, SniffsEachContainer) {
+  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello-24k.wav")), Container::wav);
+  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello.webm")), Container::webm);
+  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello.ogg")), Container::ogg);
+  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello.mp3")), Container::mp3);
+  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello-16k-s16le.pcm")), Container::unknown);
+}
+
+TEST(Decoder, WebmInChunksDecodesExactlyLikeTheWholeFile) {
+  const auto bytes = read_file(kSpeech + "formats/hello.webm");
+  std::vector<std::int16_t> whole;
+  std::string error;
+  ASSERT_TRUE(decode(bytes, whole, error)) << error;
+  // The file is about 2.5 s: 25 chunks of about 100 ms, as MediaRecorder sends.
+  const std::size_t chunk = bytes.size() / 25 + 1;
+  StreamDecoder stream;
+  std::vector<std::int16_t> pieces;
+  std::size_t produced_before_end = 0;
+  for (std::size_t at = 0; at < bytes.size(); at += chunk) {
+    const std::size_t n = std::min(chunk, bytes.size() - at);
+    ASSERT_TRUE(stream.push(std::span(bytes).subspan(at, n), pieces, error)) << error;
+    produced_before_end = pieces.size();
+  }
+  EXPECT_GT(produced_before_end, whole.size() / 2) << "audio comes out as chunks arrive, not only at the end";
+  ASSERT_TRUE(stream.finish(pieces, error)) << error;
+  EXPECT_EQ(pieces, whole);
+}
+
+TEST(Decoder, ReportsBadInputClearly) {
+  std::vector<std::int16_t> out;
+  std::string error;
+  const std::vector<std::uint8_t> junk(1000, 0x42);
+  EXPECT_FALSE(decode(junk, out, error));
+  EXPECT_NE(error.find("cannot read this audio"), std::string::npos) << error;
+
+  auto wav = read_file(kSpeech + "hello.wav");
+  EXPECT_FALSE(decode(std::span(wav).first(30), out, error)) << "header cut short";
+  EXPECT_EQ(error, "truncated fmt chunk");
+  out.clear();
+  EXPECT_TRUE(decode(std::span(wav).first(1044), out, error)) << "a truncated body keeps what it has";
+  EXPECT_EQ(out.size(), 500u);
+
+  const auto webm = read_file(kSpeech + "formats/hello.webm");
+  std::vector<std::uint8_t> broken(webm.begin(), webm.begin() + static_cast<long>(webm.size() / 2));
+  for (std::size_t i = 400; i < broken.size(); i += 7) broken[i] ^= 0x5A;
+  out.clear();
+  error.clear();
+  const bool ok = decode(broken, out, error);
+  EXPECT_TRUE(ok || !error.empty()) << "corrupt WebM either decodes what it can or says why";
+
+  EXPECT_FALSE(decode_raw_pcm16(std::vector<std::uint8_t>(101, 0), 16000, 1, out, error));
+  EXPECT_EQ(error, "PCM16 data must be whole frames of 2 bytes; got 101 bytes");
+  EXPECT_FALSE(decode_raw_pcm16(std::vector<std::uint8_t>(100, 0), 1000000, 1, out, error));
+  EXPECT_EQ(error, "sample rate 1000000 Hz is out of range (4000 to 192000)");
+  EXPECT_FALSE(decode({}, out, error));
+}
+
+TEST(Decoder, WavRoundTripsAtEveryApiRate) {
+  for (int rate : {16000, 22050, 24000}) {
+    std::vector<std::int16_t> tone(static_cast<std::size_t>(rate / 10));
+    for (std::size_t i = 0; i < tone.size(); ++i) tone[i] = static_cast<std::int16_t>(1000 * std::sin(i * 0.1));
+    const auto file = encode_wav(tone, rate, 1);
+    EXPECT_EQ(file.size(), 44 + tone.size() * 2);
+    Pcm back;
+    std::string error;
+    ASSERT_TRUE(decode_wav(file, back, error)) << error;
+    EXPECT_EQ(back.sample_rate, rate);
+    EXPECT_EQ(back.channels, 1);
+    EXPECT_EQ(back.samples, tone);
+  }
+}
+
+}  // namespace
+}  // namespace switchboard::audio
