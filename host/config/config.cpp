@@ -98,6 +98,17 @@ const Rule &root_rule() {
                                optional("store", Rule::string().one_of({"memory"})),
                                optional("idle_timeout_seconds", Rule::integer(1, 31536000)),
                            })),
+      optional("audio", Rule::object({
+                            optional("min_speech_ms", Rule::integer(20, 5000)),
+                            optional("trailing_silence_ms", Rule::integer(100, 10000)),
+                            optional("barge_in_min_ms", Rule::integer(20, 5000)),
+                            optional("vad_likelihood", Rule::integer(0, 3)),
+                            optional("min_rms", Rule::number(0, 1)),
+                            optional("max_message_seconds", Rule::number(0.1, 600)),
+                            optional("max_utterance_seconds", Rule::number(1, 600)),
+                            optional("max_sample_rate", Rule::integer(8000, 192000)),
+                            optional("max_channels", Rule::integer(1, 32)),
+                        })),
       optional("transports", Rule::array(transport_rule())),
   });
   return rule;
@@ -234,6 +245,16 @@ Config decode(const YamlDocument &doc, Diagnostics &diags) {
   }
   read(member(root, "sessions"), "store", c.sessions.store);
   read(member(root, "sessions"), "idle_timeout_seconds", c.sessions.idle_timeout_seconds);
+  const json &audio = member(root, "audio");
+  read(audio, "min_speech_ms", c.audio.min_speech_ms);
+  read(audio, "trailing_silence_ms", c.audio.trailing_silence_ms);
+  read(audio, "barge_in_min_ms", c.audio.barge_in_min_ms);
+  read(audio, "vad_likelihood", c.audio.vad_likelihood);
+  read(audio, "min_rms", c.audio.min_rms);
+  read(audio, "max_message_seconds", c.audio.max_message_seconds);
+  read(audio, "max_utterance_seconds", c.audio.max_utterance_seconds);
+  read(audio, "max_sample_rate", c.audio.max_sample_rate);
+  read(audio, "max_channels", c.audio.max_channels);
   if (const auto it = root.find("transports"); it != root.end() && it->is_array()) {
     for (std::size_t i = 0; i < it->size(); ++i) {
       const json &item = (*it)[i];

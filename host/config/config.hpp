@@ -67,6 +67,19 @@ struct LogSettings {
   std::string format = "text";
 };
 
+// The audio core (see docs/audio.md).
+struct AudioSettings {
+  int min_speech_ms = 200;
+  int trailing_silence_ms = 600;
+  int barge_in_min_ms = 300;
+  int vad_likelihood = 2;
+  double min_rms = 0.01;
+  double max_message_seconds = 30;
+  double max_utterance_seconds = 30;
+  int max_sample_rate = 48000;
+  int max_channels = 8;
+};
+
 struct SessionSettings {
   std::string store = "memory";
   int idle_timeout_seconds = 3600;
@@ -81,6 +94,7 @@ struct Config {
   std::vector<ProviderSpec> tts;
   std::optional<ProviderSpec> cache;
   SessionSettings sessions;
+  AudioSettings audio;
   std::vector<TransportSpec> transports;
 
   // Every provider and transport, chains first, for checks that treat them alike.

@@ -8,9 +8,10 @@ namespace switchboard::config {
 std::string format(const Diagnostic &d) {
   std::string out = d.file;
   if (d.at.line > 0) {
-    out += ":" + std::to_string(d.at.line) + ":" + std::to_string(d.at.column);
+    out.append(":").append(std::to_string(d.at.line)).append(":").append(std::to_string(d.at.column));
   }
-  return out + ": " + d.message;
+  out.append(": ").append(d.message);
+  return out;
 }
 
 void Diagnostics::add(std::string file, Position at, std::string message) {

@@ -1,0 +1,96 @@
+#include "audio/audio_input.hpp"
+
+#include <fstream>
+#include <iterator>
+
+#include <gtest/gtest.h>
+
+#include "audio/wav.hpp"
+
+namespace switchboard::audio {
+namespace {
+
+const std::string kSpeech = std::string(SWITCHBOARD_TESTDATA_DIR) + "/speech/";
+
+std::vector<std::uint8_t> read_file(const std::string &name) {
+  std::ifstream in(kSpeech + name, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+constexpr std::size_t kHelloSamples = 40400;
+
+TEST(AudioInput, AcceptsEveryFormatAClientSends) {
+  AudioInput input({});
+  for (const char *name : {"hello.wav", "formats/hello-24k.wav", "formats/hello-44k-stereo.wav", "formats/hello.mp3",
+                           "formats/hello.ogg", "formats/hello.webm"}) {
+    std::vector<std::int16_t> out;
+    std::string error;
+    ASSERT_TRUE(input.accept(read_file(name), out, error)) << name << ": " << error;
+    if (std::string(name).ends_with(".webm")) {
+      ASSERT_TRUE(input.end_stream(out, error)) << error;
+    }
+    EXPECT_NEAR(static_cast<double>(out.size()), kHelloSamples, kHelloSamples * 0.01) << name;
+  }
+  std::vector<std::int16_t> out;
+  std::string error;
+  ASSERT_TRUE(input.accept(read_file("formats/hello-24k-s16le.pcm"), out, error, 24000));
+  EXPECT_NEAR(static_cast<double>(out.size()), kHelloSamples, kHelloSamples * 0.01);
+}
+
+TEST(AudioInput, MediaRecorderChunksContinueOneStreamAcrossMessages) {
+  const auto webm = read_file("formats/hello.webm");
+  AudioInput input({});
+  std::vector<std::int16_t> out;
+  std::string error;
+  const std::size_t chunk = webm.size() / 25 + 1;
+  for (std::size_t at = 0; at < webm.size(); at += chunk) {
+    ASSERT_TRUE(input.accept(std::span(webm).subspan(at, std::min(chunk, webm.size() - at)), out, error)) << error;
+  }
+  ASSERT_TRUE(input.end_stream(out, error));
+  EXPECT_EQ(out.size(), kHelloSamples);
+}
+
+TEST(AudioInput, RefusesWhatIsOverTheLimitsWithAClearError) {
+  AudioLimits limits;
+  limits.max_message_seconds = 2;
+  limits.max_sample_rate = 24000;
+  limits.max_channels = 1;
+  AudioInput input(limits);
+  std::vector<std::int16_t> out;
+  std::string error;
+  EXPECT_FALSE(input.accept(read_file("hello.wav"), out, error));
+  EXPECT_EQ(error, "audio message too long: 2.52 s (at most 2 s)");
+  EXPECT_FALSE(input.accept(read_file("formats/hello-44k-stereo.wav"), out, error));
+  EXPECT_EQ(error, "sample rate 44100 Hz is over the limit of 24000 Hz");
+  EXPECT_FALSE(input.accept(encode_wav(std::vector<std::int16_t>(100, 0), 16000, 2), out, error));
+  EXPECT_EQ(error, "2 channels is over the limit of 1");
+  EXPECT_FALSE(input.accept(std::vector<std::uint8_t>(101, 0), out, error));
+  EXPECT_EQ(error, "PCM16 data must be whole frames of 2 bytes; got 101 bytes");
+  EXPECT_FALSE(input.accept(std::vector<std::uint8_t>(100, 0), out, error, 96000));
+  EXPECT_EQ(error, "declared sample rate 96000 Hz is over the limit of 24000 Hz");
+  EXPECT_FALSE(input.accept({}, out, error));
+  EXPECT_EQ(error, "empty audio message");
+  EXPECT_TRUE(out.empty()) << "nothing from a refused message gets through";
+  // The session's input still works.
+  ASSERT_TRUE(input.accept(encode_wav(std::vector<std::int16_t>(1600, 7), 16000, 1), out, error)) << error;
+  EXPECT_EQ(out.size(), 1600u);
+}
+
+TEST(AudioInput, ACorruptRecordingFailsThatStreamOnly) {
+  auto webm = read_file("formats/hello.webm");
+  AudioInput input({});
+  std::vector<std::int16_t> out;
+  std::string error;
+  std::vector<std::uint8_t> garbage(webm.begin(), webm.begin() + 200);
+  garbage.insert(garbage.end(), 3000, 0xEE);
+  const bool accepted = input.accept(garbage, out, error) && input.end_stream(out, error);
+  EXPECT_FALSE(accepted && !out.empty()) << "garbage after a header yields no audio";
+  // A new recording starts cleanly afterwards.
+  out.clear();
+  ASSERT_TRUE(input.accept(webm, out, error)) << error;
+  ASSERT_TRUE(input.end_stream(out, error)) << error;
+  EXPECT_EQ(out.size(), kHelloSamples);
+}
+
+}  // namespace
+}  // namespace switchboard::audio
