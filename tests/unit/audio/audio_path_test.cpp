@@ -128,6 +128,17 @@ TEST(AudioPath, EachSpokenFileIsOneTurnWithItsPreroll) {
   }
 }
 
+TEST(AudioPath, AnUtteranceIsCutAtItsLimit) {
+  Recorder r;
+  AudioPathSettings settings;
+  settings.turns.max_utterance_ms = 1000;
+  AudioPath path(settings, r);
+  stream(path, load("crying.wav"));  // about 2.6 s of speech
+  path.finish();
+  ASSERT_GE(r.turns.size(), 2u);
+  EXPECT_LE(r.turns[0].end_ms - r.turns[0].start_ms, 1000);
+}
+
 TEST(AudioPath, AClickStartsNoTurn) {
   std::vector<std::int16_t> audio(16000, 0);
   for (std::size_t i = 8000; i < 8000 + 1600; ++i) audio[i] = static_cast<std::int16_t>(12000 * std::sin(i * 0.3));

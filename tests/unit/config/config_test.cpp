@@ -130,6 +130,20 @@ TEST(Config, DecodesHedgingAndFaultInjection) {
   EXPECT_EQ(format(tts.diags.items()[0]), "c.yaml:2:26: hedge_after_ms applies to llm providers only");
 }
 
+TEST(Config, DecodesTheAudioBlock) {
+  const auto r = decode_text(
+      "audio: {trailing_silence_ms: 800, barge_in_min_ms: 250, max_sample_rate: 24000, "
+      "min_rms: 0.02}\n");
+  ASSERT_TRUE(r.diags.empty());
+  EXPECT_EQ(r.config.audio.trailing_silence_ms, 800);
+  EXPECT_EQ(r.config.audio.barge_in_min_ms, 250);
+  EXPECT_EQ(r.config.audio.max_sample_rate, 24000);
+  EXPECT_DOUBLE_EQ(r.config.audio.min_rms, 0.02);
+  EXPECT_EQ(r.config.audio.min_speech_ms, 200) << "defaults for the rest";
+  const auto bad = decode_text("audio: {trailing_silence_ms: 5, vad: on}\n");
+  EXPECT_EQ(bad.diags.size(), 2u);
+}
+
 TEST(Config, RejectsStoresThatDoNotExistYet) {
   const auto r = decode_text("sessions: {store: redis}\n");
   ASSERT_EQ(r.diags.size(), 1u);
