@@ -198,6 +198,59 @@ void check_unique_names(const std::vector<ProviderSpec> &chain, const YamlDocume
   }
 }
 
+AudioSettings decode_audio(const json &a) {
+  AudioSettings out;
+  read(a, "min_speech_ms", out.min_speech_ms);
+  read(a, "trailing_silence_ms", out.trailing_silence_ms);
+  read(a, "barge_in_min_ms", out.barge_in_min_ms);
+  read(a, "vad_likelihood", out.vad_likelihood);
+  read(a, "min_rms", out.min_rms);
+  read(a, "max_message_seconds", out.max_message_seconds);
+  read(a, "max_utterance_seconds", out.max_utterance_seconds);
+  read(a, "max_sample_rate", out.max_sample_rate);
+  read(a, "max_channels", out.max_channels);
+  return out;
+}
+
+std::vector<TransportSpec> decode_transports(const json &root) {
+  std::vector<TransportSpec> out;
+  const auto it = root.find("transports");
+  if (it == root.end() || !it->is_array()) return out;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const json &item = (*it)[i];
+    TransportSpec t;
+    t.pointer = "/transports/" + std::to_string(i);
+    if (item.is_object()) {
+      read(item, "name", t.name);
+      read(item, "plugin", t.plugin);
+      read(item, "listen", t.listen);
+      t.config = member(item, "config");
+    }
+    out.push_back(t);
+  }
+  return out;
+}
+
+// The rules between keys, which the schema cannot say.
+void check_meaning(const Config &c, const YamlDocument &doc, Diagnostics &diags) {
+  check_unique_names(c.stt, doc, diags);
+  check_unique_names(c.llm, doc, diags);
+  check_unique_names(c.tts, doc, diags);
+  for (const auto *chain : {&c.stt, &c.tts}) {
+    for (const auto &p : *chain) {
+      if (p.hedge_after_ms > 0) {
+        doc.error_at_key(diags, p.pointer + "/hedge_after_ms", "hedge_after_ms applies to llm providers only");
+      }
+    }
+  }
+  std::set<std::string> transport_names;
+  for (const auto &t : c.transports) {
+    if (!t.name.empty() && !transport_names.insert(t.name).second) {
+      doc.error_at_value(diags, t.pointer + "/name", "duplicate transport name '" + t.name + "'");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<const ProviderSpec *> Config::providers() const {
@@ -245,47 +298,9 @@ Config decode(const YamlDocument &doc, Diagnostics &diags) {
   }
   read(member(root, "sessions"), "store", c.sessions.store);
   read(member(root, "sessions"), "idle_timeout_seconds", c.sessions.idle_timeout_seconds);
-  const json &audio = member(root, "audio");
-  read(audio, "min_speech_ms", c.audio.min_speech_ms);
-  read(audio, "trailing_silence_ms", c.audio.trailing_silence_ms);
-  read(audio, "barge_in_min_ms", c.audio.barge_in_min_ms);
-  read(audio, "vad_likelihood", c.audio.vad_likelihood);
-  read(audio, "min_rms", c.audio.min_rms);
-  read(audio, "max_message_seconds", c.audio.max_message_seconds);
-  read(audio, "max_utterance_seconds", c.audio.max_utterance_seconds);
-  read(audio, "max_sample_rate", c.audio.max_sample_rate);
-  read(audio, "max_channels", c.audio.max_channels);
-  if (const auto it = root.find("transports"); it != root.end() && it->is_array()) {
-    for (std::size_t i = 0; i < it->size(); ++i) {
-      const json &item = (*it)[i];
-      TransportSpec t;
-      t.pointer = "/transports/" + std::to_string(i);
-      if (item.is_object()) {
-        read(item, "name", t.name);
-        read(item, "plugin", t.plugin);
-        read(item, "listen", t.listen);
-        t.config = member(item, "config");
-      }
-      c.transports.push_back(t);
-    }
-  }
-
-  check_unique_names(c.stt, doc, diags);
-  check_unique_names(c.llm, doc, diags);
-  check_unique_names(c.tts, doc, diags);
-  for (const auto *chain : {&c.stt, &c.tts}) {
-    for (const auto &p : *chain) {
-      if (p.hedge_after_ms > 0) {
-        doc.error_at_key(diags, p.pointer + "/hedge_after_ms", "hedge_after_ms applies to llm providers only");
-      }
-    }
-  }
-  std::set<std::string> transport_names;
-  for (const auto &t : c.transports) {
-    if (!t.name.empty() && !transport_names.insert(t.name).second) {
-      doc.error_at_value(diags, t.pointer + "/name", "duplicate transport name '" + t.name + "'");
-    }
-  }
+  c.audio = decode_audio(member(root, "audio"));
+  c.transports = decode_transports(root);
+  check_meaning(c, doc, diags);
   return c;
 }
 
