@@ -60,7 +60,12 @@ const void *Application::extension(const std::string &id) const {
 }
 
 plugin::HostContext Application::host_context() {
-  return {executor_, metrics_, clock_, control_, [this](const std::string &id) { return extension(id); }};
+  return {executor_,
+          metrics_,
+          clock_,
+          control_,
+          [this](const std::string &id) { return extension(id); },
+          std::filesystem::absolute(config_.file).parent_path().string()};
 }
 
 std::shared_ptr<plugin::Instance> Application::create(const std::string &kind, const std::string &name,

@@ -59,7 +59,9 @@ void try_create(const Loaded &loaded, config::Diagnostics &diags) {
       return;
     }
     std::string error;
-    if (!plugin::Instance::create(plugin, name, cfg, {executor, metrics, clock, control}, error)) {
+    const plugin::HostContext context{
+        executor, metrics, clock, control, {}, std::filesystem::absolute(loaded.config.file).parent_path().string()};
+    if (!plugin::Instance::create(plugin, name, cfg, context, error)) {
       doc.error_at_value(diags, pointer, kind + " '" + name + "': plugin '" + id + "' failed to start: " + error);
     }
   };

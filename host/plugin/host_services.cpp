@@ -39,6 +39,8 @@ HostServices::HostServices(HostContext context, std::string kind, std::string na
   host_.histogram_observe = &HostServices::histogram_observe;
   host_.post = &HostServices::post;
   host_.get_extension = &HostServices::get_extension;
+  host_.config_dir = context_.config_dir.c_str();
+  host_.now_ns = &HostServices::now_ns;
 }
 
 HostServices::~HostServices() {
@@ -143,8 +145,15 @@ void HostServices::task_finished() {
   idle_.notify_all();
 }
 
-const void *HostServices::get_extension(void *, const char *) {
-  return nullptr;
+std::int64_t HostServices::now_ns(void *ctx) {
+  auto *self = static_cast<HostServices *>(ctx);
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(self->context_.clock.now().time_since_epoch()).count();
+}
+
+const void *HostServices::get_extension(void *ctx, const char *id) {
+  auto *self = static_cast<HostServices *>(ctx);
+  if (id == nullptr || !self->context_.extensions) return nullptr;
+  return self->context_.extensions(id);
 }
 
 }  // namespace switchboard::plugin

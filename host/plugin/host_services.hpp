@@ -29,6 +29,8 @@ struct HostContext {
   core::ControlQueue &control;  // where instances are destroyed
   // Host extensions by id ("switchboard.providers/1"); may be empty.
   std::function<const void *(const std::string &id)> extensions = {};
+  // The config file's folder, for plugins' relative paths.
+  std::string config_dir = ".";
 };
 
 class HostServices {
@@ -51,6 +53,7 @@ class HostServices {
   static void histogram_observe(void *ctx, const char *name, double value);
   static void post(void *ctx, std::uint32_t delay_ms, void (*fn)(void *), void *user);
   static const void *get_extension(void *ctx, const char *id);
+  static std::int64_t now_ns(void *ctx);
 
   std::string metric_name(const char *name) const;
   void run_now(void (*fn)(void *), void *user);

@@ -42,7 +42,9 @@ std::string lines_starting(const std::string &text, const std::string &prefix) {
 TEST(Cli, VersionNamesTheAbi) {
   const auto r = run(kBinary, {"--version"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_TRUE(std::regex_match(r.out, std::regex("switchboard \\d+\\.\\d+\\.\\d+ \\(plugin ABI 1\\.0\\)\n"))) << r.out;
+  const std::string abi = std::to_string(SB_ABI_MAJOR) + "\\." + std::to_string(SB_ABI_MINOR);
+  EXPECT_TRUE(std::regex_match(r.out, std::regex("switchboard \\d+\\.\\d+\\.\\d+ \\(plugin ABI " + abi + "\\)\n")))
+      << r.out;
 }
 
 TEST(Cli, UnknownArgumentsExitTwoWithUsage) {
@@ -122,7 +124,9 @@ TEST(Cli, PluginsListsFoundAndRefused) {
   const auto file = write_config("list.yaml", "plugin_dirs: [\"" + fixture_plugin_dir().string() + "\"]\n");
   const auto r = run(kBinary, {"plugins", "--config", file.string()});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("fixture-llm-echo +llm +1\\.0\\.0 +1\\.0 +/.*fixture-llm-echo\\.so")))
+  const std::string abi = std::to_string(SB_ABI_MAJOR) + "\\." + std::to_string(SB_ABI_MINOR);
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex("fixture-llm-echo +llm +1\\.0\\.0 +" + abi + " +/.*fixture-llm-echo\\.so")))
       << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex("fixture-stt-counter +stt ")));
   EXPECT_NE(r.out.find("refused " + fixture_plugin("fixture-bad-abi").string() + ": built for plugin ABI 99.0"),

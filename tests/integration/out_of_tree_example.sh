@@ -24,7 +24,7 @@ llm:
     plugin: example-hello-llm
     config: {greeting: "Hi there!", word_ms: 5}
 YAML
-"$binary" plugins --config "$work/good.yaml" | grep -E "^example-hello-llm +llm +1\.0\.0 +1\.0 +$work/build/example-hello-llm\.so$"
+"$binary" plugins --config "$work/good.yaml" | grep -E "^example-hello-llm +llm +1\.0\.0 +1\.[0-9]+ +$work/build/example-hello-llm\.so$"
 "$binary" check --config "$work/good.yaml"
 
 cat >"$work/bad.yaml" <<YAML

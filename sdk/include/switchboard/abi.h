@@ -15,7 +15,7 @@ extern "C" {
  * fields at the end of structs (checked through struct_size), new kinds, new
  * extension ids. See docs/abi-policy.md. */
 #define SB_ABI_MAJOR 1
-#define SB_ABI_MINOR 0
+#define SB_ABI_MINOR 1
 
 /* The one symbol every plugin exports. */
 #define SB_ENTRY_SYMBOL "switchboard_plugin_entry"
@@ -113,6 +113,15 @@ typedef struct sb_host {
   /* [any-thread] An optional host capability by id with its revision, e.g.
    * "switchboard.sessions/1", or NULL when the host does not offer it. */
   const void *(*get_extension)(void *ctx, const char *id);
+
+  /* Since ABI 1.1 (check struct_size): */
+  /* The folder of the config file, for paths in the config block that are
+   * relative to it. */
+  const char *config_dir;
+  /* [any-thread, non-blocking, no allocation] The host's monotonic clock in
+   * nanoseconds. Use it for anything timed (a cache's time to live): the
+   * host's tests step it. */
+  int64_t (*now_ns)(void *ctx);
 } sb_host;
 
 typedef enum sb_plugin_kind {

@@ -51,6 +51,24 @@ TEST(Instance, DestroyRunsPendingPostedTasksFirst) {
   EXPECT_EQ(handler.text, "late words");
 }
 
+TEST(Instance, TheHostServicesGiveExtensionsConfigDirAndClock) {
+  test::ManualHost host;
+  int marker = 0;
+  auto context = host.context();
+  context.extensions = [&](const std::string &id) -> const void * { return id == "x.test/1" ? &marker : nullptr; };
+  context.config_dir = "/etc/switchboard";
+  std::string error;
+  auto instance = Instance::create(test::load_fixture("fixture-llm-echo"), "e", {}, context, error);
+  ASSERT_NE(instance, nullptr) << error;
+  const sb_host *h = instance->services().raw();
+  EXPECT_EQ(h->get_extension(h->ctx, "x.test/1"), &marker);
+  EXPECT_EQ(h->get_extension(h->ctx, "x.other/1"), nullptr);
+  EXPECT_STREQ(h->config_dir, "/etc/switchboard");
+  host.manual_clock.advance(std::chrono::seconds(3));
+  EXPECT_EQ(h->now_ns(h->ctx), 3'000'000'000) << "the host's clock, which tests step";
+  EXPECT_GE(h->struct_size, sizeof(sb_host));
+}
+
 TEST(Instance, PluginLogLinesCarryKindAndName) {
   std::ostringstream captured;
   auto previous = spdlog::default_logger();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -97,6 +98,15 @@ class Host {
       : host_(host), config_(nlohmann::json::parse(host->config_json != nullptr ? host->config_json : "{}")) {}
 
   std::string_view name() const noexcept { return host_->instance_name != nullptr ? host_->instance_name : ""; }
+  // The config file's folder (ABI 1.1; "." from an older host).
+  std::string_view config_dir() const noexcept {
+    return has(offsetof(sb_host, config_dir)) && host_->config_dir != nullptr ? host_->config_dir : ".";
+  }
+  // The host's clock (ABI 1.1; the steady clock from an older host).
+  std::chrono::steady_clock::time_point now() const noexcept {
+    if (!has(offsetof(sb_host, now_ns)) || host_->now_ns == nullptr) return std::chrono::steady_clock::now();
+    return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(host_->now_ns(host_->ctx)));
+  }
   const nlohmann::json &config() const noexcept { return config_; }
 
   void log(LogLevel level, std::string_view message) const {
@@ -127,6 +137,9 @@ class Host {
   const sb_host *raw() const noexcept { return host_; }
 
  private:
+  // Whether the host's struct reaches the field at `offset` (it may be older).
+  bool has(std::size_t offset) const noexcept { return host_->struct_size > offset; }
+
   struct Task {
     std::function<void()> fn;
     const Host *host;
