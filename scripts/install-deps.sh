@@ -13,6 +13,8 @@ packages=(
   # audio core
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libsoxr-dev
   libwebrtc-audio-processing-dev
+  # offline speech providers
+  flite1-dev libespeak-ng-dev
   # audio core benchmark comparison
   libconcurrentqueue-dev
 )

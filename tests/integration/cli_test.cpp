@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "plugin/registry.hpp"
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 
@@ -64,14 +65,21 @@ TEST(Cli, CheckReportsFiveMistakesAtTheirPositions) {
   const std::string file = kConfigs + "/five-mistakes.yaml";
   const auto r = run(kBinary, {"check", "--config", file}, fixture_env());
   EXPECT_EQ(r.code, 1);
-  const std::string expected =
-      file + ":4:14: 'verbose' is not one of: trace, debug, info, warn, error, off\n" + file +
-      ":8:14: llm 'echo': 'prefix' must be a string\n" + file +
-      ":9:11: duplicate llm name 'echo': names must be unique within a kind\n" + file +
-      ":13:13: unknown tts plugin 'tts-does-not-exist' (found: fixture-tts-silence, tts-tone)\n" + file +
-      ":14:1: unknown key 'sesions' (expected one of: plugin_dirs, log, stt, llm, "
-      "tts, cache, sessions, audio, transports)\n" +
-      "5 problems in " + file + "\n";
+  // The binary lists the tts plugins it found: the fixtures, then those
+  // installed beside it. Scan the same places for the expected list.
+  plugin::Registry registry;
+  registry.scan({fixture_plugin_dir(), std::filesystem::path(kBinary).parent_path() / "../lib/switchboard/plugins"});
+  std::string found;
+  for (const auto &p : registry.plugins()) {
+    if (p->info().kind == SB_KIND_TTS) found += (found.empty() ? "" : ", ") + p->info().id;
+  }
+  const std::string expected = file + ":4:14: 'verbose' is not one of: trace, debug, info, warn, error, off\n" + file +
+                               ":8:14: llm 'echo': 'prefix' must be a string\n" + file +
+                               ":9:11: duplicate llm name 'echo': names must be unique within a kind\n" + file +
+                               ":13:13: unknown tts plugin 'tts-does-not-exist' (found: " + found + ")\n" + file +
+                               ":14:1: unknown key 'sesions' (expected one of: plugin_dirs, log, stt, llm, "
+                               "tts, cache, sessions, audio, transports)\n" +
+                               "5 problems in " + file + "\n";
   EXPECT_EQ(lines_starting(r.err, file) + lines_starting(r.err, "5 problems"), expected);
 }
 
