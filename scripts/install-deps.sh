@@ -14,7 +14,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libsoxr-dev
   libwebrtc-audio-processing-dev
   # offline speech providers
-  flite1-dev libespeak-ng-dev
+  flite1-dev libespeak-ng-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   # audio core benchmark comparison
   libconcurrentqueue-dev
 )

@@ -1,0 +1,226 @@
+// stt-pocketsphinx: offline speech recognition with CMU PocketSphinx and the
+// en-us model. A pool of decoders is created at start (each costs about
+// 100 MB and a quarter of a second); a stream takes one for its utterance.
+// feed() only copies into the decoder's preallocated buffer; decoding runs
+// on host workers, with partial hypotheses as it goes.
+//
+// config:
+//   decoders: 2            streams at once
+//   model_dir: /usr/share/pocketsphinx/model/en-us
+//   max_utterance_seconds: 30
+//   partial_ms: 200        how often partials are decoded
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <pocketsphinx.h>
+
+#include "switchboard/sdk/plugin.hpp"
+
+namespace sdk = switchboard::sdk;
+
+namespace {
+
+// Decoder creation and destruction are not thread-safe in this version of
+// the library: one at a time in the whole process.
+std::mutex &lifecycle_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+struct Decoder {
+  ps_decoder_t *ps = nullptr;
+  cmd_ln_t *config = nullptr;
+  std::vector<std::int16_t> audio;  // the utterance, preallocated
+};
+
+class Stream;
+
+}  // namespace
+
+class PocketSphinxStt : public sdk::Stt {
+ public:
+  explicit PocketSphinxStt(sdk::Host &host);
+  ~PocketSphinxStt() override;
+
+  static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
+    namespace cfg = sdk::config;
+    if (!cfg::allow_only(c, {"decoders", "model_dir", "max_utterance_seconds", "partial_ms"}, errors)) return;
+    cfg::expect_integer(c, "decoders", errors, 1, 64);
+    cfg::expect_string(c, "model_dir", errors);
+    cfg::expect_integer(c, "max_utterance_seconds", errors, 1, 600);
+    cfg::expect_integer(c, "partial_ms", errors, 20, 10000);
+  }
+
+  std::unique_ptr<sdk::SttStream> open(const sdk::SttOptions &, sdk::SttSink sink, sdk::CancelToken cancel) override;
+
+  // A stream hands its decoder back.
+  void release(Decoder *d) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(d);
+    available_.notify_one();
+  }
+  sdk::Host &host() { return host_; }
+  int partial_ms() const { return partial_ms_; }
+
+ private:
+  sdk::Host &host_;
+  int partial_ms_;
+  std::vector<std::unique_ptr<Decoder>> decoders_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<Decoder *> free_;
+};
+
+namespace {
+
+class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream> {
+ public:
+  Stream(PocketSphinxStt &owner, Decoder *d, sdk::SttSink sink, sdk::CancelToken cancel)
+      : owner_(owner), decoder_(d), sink_(std::move(sink)), cancel_(cancel) {}
+
+  void start() {
+    ps_start_utt(decoder_->ps);
+    schedule(owner_.partial_ms());
+  }
+
+  // [audio-thread] Copies into the preallocated buffer; the rest is dropped.
+  void feed(const std::int16_t *samples, std::size_t count) override {
+    const std::size_t at = written_.load(std::memory_order_relaxed);
+    const std::size_t n = std::min(count, decoder_->audio.size() - at);
+    std::copy(samples, samples + n, decoder_->audio.begin() + static_cast<long>(at));
+    written_.store(at + n, std::memory_order_release);
+  }
+
+  void finish() override {
+    finished_.store(true, std::memory_order_release);
+    schedule(0);
+  }
+
+ private:
+  void schedule(int delay_ms) {
+    auto self = shared_from_this();
+    owner_.host().post([self] { self->tick(); }, std::chrono::milliseconds(delay_ms));
+  }
+
+  // On a worker: decode what arrived, report, and end when finished.
+  void tick() {
+    std::lock_guard lock(mutex_);
+    if (ended_) return;
+    if (cancel_.cancelled()) {
+      end(sdk::Status::cancelled, "cancelled");
+      return;
+    }
+    const bool finished = finished_.load(std::memory_order_acquire);
+    const std::size_t written = written_.load(std::memory_order_acquire);
+    if (written > decoded_) {
+      ps_process_raw(decoder_->ps, decoder_->audio.data() + decoded_, written - decoded_, FALSE, FALSE);
+      decoded_ = written;
+    }
+    if (!finished) {
+      int32 score = 0;
+      const char *hyp = ps_get_hyp(decoder_->ps, &score);
+      if (hyp != nullptr && *hyp != '\0' && last_partial_ != hyp) {
+        last_partial_ = hyp;
+        sink_.partial(hyp);
+      }
+      schedule(owner_.partial_ms());
+      return;
+    }
+    ps_end_utt(decoder_->ps);
+    int32 score = 0;
+    const char *hyp = ps_get_hyp(decoder_->ps, &score);
+    const double confidence = logmath_exp(ps_get_logmath(decoder_->ps), ps_get_prob(decoder_->ps));
+    sink_.final_text(hyp != nullptr ? hyp : "", static_cast<float>(std::clamp(confidence, 0.0, 1.0)), "en-US");
+    end(sdk::Status::ok, "");
+  }
+
+  void end(sdk::Status status, const std::string &message) {
+    ended_ = true;
+    if (status != sdk::Status::ok) ps_end_utt(decoder_->ps);
+    owner_.release(decoder_);
+    if (status == sdk::Status::ok) {
+      sink_.done();
+    } else {
+      sink_.fail(status, message);
+    }
+  }
+
+  PocketSphinxStt &owner_;
+  Decoder *decoder_;
+  sdk::SttSink sink_;
+  sdk::CancelToken cancel_;
+  std::mutex mutex_;
+  std::atomic<std::size_t> written_{0};
+  std::atomic<bool> finished_{false};
+  std::size_t decoded_ = 0;
+  bool ended_ = false;
+  std::string last_partial_;
+};
+
+// The SDK owns the stream through this; ticks share the stream itself.
+class StreamHandle : public sdk::SttStream {
+ public:
+  explicit StreamHandle(std::shared_ptr<Stream> s) : stream_(std::move(s)) {}
+  void feed(const std::int16_t *samples, std::size_t count) override { stream_->feed(samples, count); }
+  void finish() override { stream_->finish(); }
+
+ private:
+  std::shared_ptr<Stream> stream_;
+};
+
+}  // namespace
+
+PocketSphinxStt::PocketSphinxStt(sdk::Host &host) : host_(host), partial_ms_(host.config().value("partial_ms", 200)) {
+  const std::string model = host.config().value("model_dir", "/usr/share/pocketsphinx/model/en-us");
+  const int count = host.config().value("decoders", 2);
+  const std::size_t samples = static_cast<std::size_t>(host.config().value("max_utterance_seconds", 30)) * 16000;
+  const std::string hmm = model + "/en-us";
+  const std::string lm = model + "/en-us.lm.bin";
+  const std::string dict = model + "/cmudict-en-us.dict";
+  std::lock_guard lock(lifecycle_mutex());
+  for (int i = 0; i < count; ++i) {
+    auto d = std::make_unique<Decoder>();
+    d->config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict", dict.c_str(),
+                            "-logfn", "/dev/null", nullptr);
+    d->ps = d->config != nullptr ? ps_init(d->config) : nullptr;
+    if (d->ps == nullptr) {
+      if (d->config != nullptr) cmd_ln_free_r(d->config);
+      throw sdk::Error(sdk::Status::fatal, "cannot load the PocketSphinx model from '" + model + "'");
+    }
+    d->audio.resize(samples);
+    free_.push_back(d.get());
+    decoders_.push_back(std::move(d));
+  }
+  host.info(std::to_string(count) + " decoders ready (" + model + ")");
+}
+
+PocketSphinxStt::~PocketSphinxStt() {
+  std::lock_guard lock(lifecycle_mutex());
+  for (auto &d : decoders_) {
+    ps_free(d->ps);
+    cmd_ln_free_r(d->config);
+  }
+}
+
+std::unique_ptr<sdk::SttStream> PocketSphinxStt::open(const sdk::SttOptions &, sdk::SttSink sink,
+                                                      sdk::CancelToken cancel) {
+  Decoder *d = nullptr;
+  {
+    std::unique_lock lock(mutex_);
+    // Wait briefly for a decoder; a longer wait is better spent on the next provider.
+    if (!available_.wait_for(lock, std::chrono::seconds(2), [this] { return !free_.empty(); })) {
+      throw sdk::Error(sdk::Status::retryable, "all " + std::to_string(decoders_.size()) + " decoders are busy");
+    }
+    d = free_.back();
+    free_.pop_back();
+  }
+  auto stream = std::make_shared<Stream>(*this, d, std::move(sink), cancel);
+  stream->start();
+  return std::make_unique<StreamHandle>(std::move(stream));
+}
+
+SWITCHBOARD_PLUGIN(PocketSphinxStt, "stt-pocketsphinx", "1.0.0", "CMU PocketSphinx speech recognition (offline)")

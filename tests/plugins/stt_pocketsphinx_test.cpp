@@ -1,0 +1,115 @@
+// stt-pocketsphinx on the shared recordings: a transcript for each, and the
+// word error rate over the set against transcripts.tsv.
+#include <condition_variable>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "audio/decoder.hpp"
+#include "plugin/stt_client.hpp"
+#include "support/chain_harness.hpp"
+
+namespace switchboard::plugin {
+namespace {
+
+const std::string kSpeech = std::string(SWITCHBOARD_TESTDATA_DIR) + "/speech/";
+
+class Words : public SttHandler {
+ public:
+  void on_partial(std::string_view) override { ++partials; }
+  void on_final(std::string_view t, float c, std::string_view) override {
+    text = t;
+    confidence = c;
+  }
+  void on_done(const sdk::Outcome &o) override {
+    std::lock_guard lock(mutex);
+    outcome = o;
+    done = true;
+    cv.notify_all();
+  }
+  bool wait() {
+    std::unique_lock lock(mutex);
+    return cv.wait_for(lock, std::chrono::seconds(60), [this] { return done; });
+  }
+  int partials = 0;
+  std::string text;
+  float confidence = 0;
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool done = false;
+  sdk::Outcome outcome;
+};
+
+std::vector<std::string> split(const std::string &s) {
+  std::istringstream in(s);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+// Word-level edit distance.
+std::size_t errors(const std::vector<std::string> &ref, const std::vector<std::string> &hyp) {
+  std::vector<std::size_t> row(hyp.size() + 1);
+  for (std::size_t j = 0; j <= hyp.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= ref.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= hyp.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (ref[i - 1] == hyp[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[hyp.size()];
+}
+
+TEST(SttPocketSphinx, TranscribesTheTestUtterancesAndReportsWer) {
+  test::TestHost host(4);
+  Registry registry;
+  registry.scan({test::shipped_plugin_dir()});
+  std::string error;
+  auto stt = Instance::create(registry.find("stt-pocketsphinx"), "ps", {{"decoders", 2}}, host.context(), error);
+  ASSERT_NE(stt, nullptr) << error;
+
+  std::ifstream tsv(kSpeech + "transcripts.tsv");
+  std::size_t words = 0;
+  std::size_t wrong = 0;
+  int files = 0;
+  for (std::string line; std::getline(tsv, line);) {
+    const auto tab = line.find('\t');
+    const std::string name = line.substr(0, tab);
+    const std::string reference = line.substr(tab + 1);
+    std::ifstream in(kSpeech + name + ".wav", std::ios::binary);
+    std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+    std::vector<std::int16_t> audio;
+    ASSERT_TRUE(audio::decode(bytes, audio, error)) << error;
+
+    Words w;
+    CancelSource cancel;
+    SttStream stream;
+    ASSERT_TRUE(open_stream(*stt, w, cancel, stream).ok());
+    for (std::size_t at = 0; at < audio.size(); at += 320) {
+      stream.feed(audio.data() + at, std::min<std::size_t>(320, audio.size() - at));
+    }
+    stream.finish();
+    ASSERT_TRUE(w.wait()) << name;
+    ASSERT_TRUE(w.outcome.ok()) << name << ": " << w.outcome.message;
+    stream.close();
+    EXPECT_FALSE(w.text.empty()) << name;
+    const auto e = errors(split(reference), split(w.text));
+    std::cout << name << ": \"" << w.text << "\" (" << e << " errors of " << split(reference).size() << ")\n";
+    words += split(reference).size();
+    wrong += e;
+    ++files;
+  }
+  ASSERT_EQ(files, 10);
+  const double wer = static_cast<double>(wrong) / static_cast<double>(words);
+  std::cout << "WER over the set: " << wer << " (" << wrong << " of " << words << " words)\n";
+  RecordProperty("wer", std::to_string(wer));
+  EXPECT_LT(wer, 0.5) << "recognition works: most words are right";
+}
+
+}  // namespace
+}  // namespace switchboard::plugin
