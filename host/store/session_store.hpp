@@ -1,0 +1,79 @@
+// Where sessions live: their history (role, text, time, id), their numbers,
+// when they were created and last active. The memory store is the default;
+// the SQLite store keeps sessions across restarts of one host. Every method
+// may be called from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace switchboard::store {
+
+struct HistoryEntry {
+  std::string id;
+  std::string role;  // "user" or "assistant"
+  std::string text;
+  double timestamp = 0;  // seconds since the epoch
+};
+
+struct SessionStats {
+  std::int64_t messages = 0;
+  std::int64_t pairs = 0;  // a user message answered by the assistant
+  std::int64_t user_messages = 0;
+  std::int64_t assistant_messages = 0;
+  std::int64_t tokens = 0;
+  double audio_seconds = 0;
+};
+
+struct SessionRecord {
+  std::string id;
+  double created_at = 0;
+  double last_activity = 0;
+  SessionStats stats;
+  std::vector<HistoryEntry> history;
+};
+
+struct SessionSummary {
+  std::string id;
+  double created_at = 0;
+  double last_activity = 0;
+};
+
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+
+  virtual std::optional<SessionRecord> get(const std::string &id) = 0;
+  // Creates the session on first use.
+  virtual SessionRecord get_or_create(const std::string &id, double now) = 0;
+  // Adds an entry (creating the session if need be) and counts it.
+  virtual void append(const std::string &session, const HistoryEntry &entry, std::int64_t tokens = 0,
+                      double audio_seconds = 0) = 0;
+  virtual std::vector<SessionSummary> list() = 0;
+  // False when there is no such session.
+  virtual bool clear_history(const std::string &id) = 0;
+  virtual bool remove(const std::string &id) = 0;
+  // Removes every session; returns how many there were.
+  virtual std::size_t remove_all() = 0;
+  // Removes sessions idle for longer than idle_seconds; returns how many.
+  virtual std::size_t expire(double now, double idle_seconds) = 0;
+};
+
+std::unique_ptr<SessionStore> memory_store();
+// Opens (or creates) the database at `path`; throws std::runtime_error naming
+// the path and SQLite's reason when it cannot.
+std::unique_ptr<SessionStore> sqlite_store(const std::string &path);
+
+// The end of a history to send to a language model: at most max_turns user
+// messages with what followed them, and at most about max_tokens (words
+// count as tokens); 0 means no limit.
+std::vector<HistoryEntry> recent_history(const std::vector<HistoryEntry> &history, int max_turns, int max_tokens);
+
+// How an entry changes the numbers (shared by both stores).
+void count(SessionStats &stats, const std::vector<HistoryEntry> &history, const HistoryEntry &entry,
+           std::int64_t tokens, double audio_seconds);
+
+}  // namespace switchboard::store
