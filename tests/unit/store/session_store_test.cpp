@@ -88,7 +88,8 @@ TEST_P(EveryStore, ManyThreadsAppendWithoutLoss) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 50; ++i) s->append("s" + std::to_string(t % 2), said("user", std::to_string(i), i));
+      const std::string session = t % 2 == 0 ? "s0" : "s1";
+      for (int i = 0; i < 50; ++i) s->append(session, said("user", std::to_string(i), i));
     });
   }
   for (auto &t : threads) t.join();
