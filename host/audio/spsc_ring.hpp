@@ -44,13 +44,29 @@ class SpscRing {
   // Copies up to n elements in; returns how many went in. What does not fit
   // is dropped and counted as an overrun.
   std::size_t write(const T *data, std::size_t n) noexcept {
+    if (n == 1) return push(*data) ? 1 : 0;
     Regions r = write_regions(n);
     copy_in(r.first, data);
     copy_in(r.second, data + r.first.size());
     const std::size_t written = r.size();
     commit_write(written);
-    if (written < n) overruns_.fetch_add(n - written, std::memory_order_relaxed);
+    if (written < n) bump(overruns_, n - written);
     return written;
+  }
+
+  // One element; false (and an overrun counted) when full.
+  bool push(const T &value) noexcept {
+    const std::size_t head = head_.load(std::memory_order_relaxed);
+    if (head - cached_tail_ == capacity_) {
+      cached_tail_ = tail_.load(std::memory_order_acquire);
+      if (head - cached_tail_ == capacity_) {
+        bump(overruns_, 1);
+        return false;
+      }
+    }
+    buffer_[head & mask_] = value;
+    head_.store(head + 1, std::memory_order_release);
+    return true;
   }
 
   // Room for up to n elements, without copying: fill them, then commit.
@@ -73,13 +89,29 @@ class SpscRing {
   // Copies up to n elements out; returns how many. Asking for more than is
   // there counts an underrun.
   std::size_t read(T *out, std::size_t n) noexcept {
+    if (n == 1) return pop(*out) ? 1 : 0;
     Regions r = read_regions(n);
     copy_out(r.first, out);
     copy_out(r.second, out + r.first.size());
     const std::size_t got = r.size();
     commit_read(got);
-    if (got < n) underruns_.fetch_add(1, std::memory_order_relaxed);
+    if (got < n) bump(underruns_, 1);
     return got;
+  }
+
+  // One element; false (and an underrun counted) when empty.
+  bool pop(T &out) noexcept {
+    const std::size_t tail = tail_.load(std::memory_order_relaxed);
+    if (cached_head_ == tail) {
+      cached_head_ = head_.load(std::memory_order_acquire);
+      if (cached_head_ == tail) {
+        bump(underruns_, 1);
+        return false;
+      }
+    }
+    out = buffer_[tail & mask_];
+    tail_.store(tail + 1, std::memory_order_release);
+    return true;
   }
 
   // Up to n readable elements, without copying: use them, then commit.
@@ -123,6 +155,12 @@ class SpscRing {
     return {std::span<T>(buffer_.get() + start, first), std::span<T>(buffer_.get(), n - first)};
   }
 
+  // Each counter has one writer (the producer's overruns, the consumer's
+  // underruns): a plain load and store, not a locked read-modify-write.
+  static void bump(std::atomic<std::uint64_t> &counter, std::uint64_t by) noexcept {
+    counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+  }
+
   static void copy_in(std::span<T> to, const T *from) noexcept {
     if (!to.empty()) std::memcpy(to.data(), from, to.size_bytes());
   }
@@ -140,9 +178,9 @@ class SpscRing {
   // Consumer's line.
   alignas(kLine) std::atomic<std::size_t> tail_{0};
   std::size_t cached_head_ = 0;
-  // Counters, apart from both.
+  // Counters, each on a line of its own, apart from the indices.
   alignas(kLine) std::atomic<std::uint64_t> overruns_{0};
-  std::atomic<std::uint64_t> underruns_{0};
+  alignas(kLine) std::atomic<std::uint64_t> underruns_{0};
 };
 
 }  // namespace switchboard::audio
