@@ -166,38 +166,35 @@ void BM_DirectCall(benchmark::State &state) {
   state.counters["allocs_per_call"] = allocations_per_call(allocs, state);
 }
 
-void BM_ChainCallClosedBreaker(benchmark::State &state) {
-  Rig rig;
-  auto chain = rig.chain({rig.provider("only", std::make_unique<SyncLlm>())});
+// Calls that end at once, through `chain`; counts allocations and timers armed.
+void chain_calls(benchmark::State &state, Rig &rig, sb::resilience::LlmChain &chain) {
   Sink sink;
-  const auto before = rig.clock.timers.load();
   const auto req = request();
+  const auto timers = rig.clock.timers.load();
   const auto allocs = switchboard::bench::allocations();
   for (auto _ : state) {
-    benchmark::DoNotOptimize(chain->start(req, sink));
+    benchmark::DoNotOptimize(chain.start(req, sink));
   }
   state.counters["allocs_per_call"] = allocations_per_call(allocs, state);
   state.counters["timers_per_call"] =
-      static_cast<double>(rig.clock.timers.load() - before) / static_cast<double>(state.iterations());
+      static_cast<double>(rig.clock.timers.load() - timers) / static_cast<double>(state.iterations());
   if (sink.dones != static_cast<std::size_t>(state.iterations())) state.SkipWithError("a call did not end");
 }
 
+void BM_ChainCallClosedBreaker(benchmark::State &state) {
+  Rig rig;
+  auto chain = rig.chain({rig.provider("only", std::make_unique<SyncLlm>())});
+  chain_calls(state, rig, *chain);
+}
+
+// The same as a closed-breaker call: the skipped provider gets no call and
+// arms no timer.
 void BM_ChainCallSkippingOpenBreaker(benchmark::State &state) {
   Rig rig;
   auto primary = rig.provider("primary", std::make_unique<SyncLlm>());
   primary->breaker.force_open();
   auto chain = rig.chain({primary, rig.provider("secondary", std::make_unique<SyncLlm>())});
-  Sink sink;
-  const auto before = rig.clock.timers.load();
-  const auto req = request();
-  const auto allocs = switchboard::bench::allocations();
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(chain->start(req, sink));
-  }
-  state.counters["allocs_per_call"] = allocations_per_call(allocs, state);
-  // The same as a closed-breaker call: the skipped provider arms nothing.
-  state.counters["timers_per_call"] =
-      static_cast<double>(rig.clock.timers.load() - before) / static_cast<double>(state.iterations());
+  chain_calls(state, rig, *chain);
   state.counters["primary_calls"] = static_cast<double>(primary->stats.calls.load());
 }
 

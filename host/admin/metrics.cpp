@@ -23,18 +23,6 @@ void Metrics::observe(const std::string &name, double value) {
   s.sum += value;
 }
 
-double Metrics::counter(const std::string &name) const {
-  std::lock_guard lock(mutex_);
-  const auto it = counters_.find(name);
-  return it == counters_.end() ? 0 : it->second;
-}
-
-double Metrics::gauge(const std::string &name) const {
-  std::lock_guard lock(mutex_);
-  const auto it = gauges_.find(name);
-  return it == gauges_.end() ? 0 : it->second;
-}
-
 nlohmann::json Metrics::snapshot() const {
   std::lock_guard lock(mutex_);
   nlohmann::json histograms = nlohmann::json::object();

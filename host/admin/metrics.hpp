@@ -15,8 +15,6 @@ class Metrics {
   void set(const std::string &name, double value);
   void observe(const std::string &name, double value);
 
-  double counter(const std::string &name) const;
-  double gauge(const std::string &name) const;
   // {"counters": {...}, "gauges": {...}, "histograms": {name: {count, sum, min, max}}}
   nlohmann::json snapshot() const;
 

@@ -1,6 +1,7 @@
 #include "app/application.hpp"
 
 #include <algorithm>
+#include <array>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -25,6 +26,24 @@ std::string names(const resilience::Chain &chain) {
 
 Application &self_of(void *ctx) {
   return *static_cast<Application *>(ctx);
+}
+
+// "<kind>_<event>_total", made once: every provider call emits an event.
+const std::string &event_metric(const resilience::ChainEvent &e) {
+  using Type = resilience::ChainEvent::Type;
+  constexpr int kTypes = static_cast<int>(Type::breaker) + 1;
+  static const auto metric_names = [] {
+    std::array<std::array<std::string, kTypes>, 3> out;
+    const char *kinds[] = {"stt", "llm", "tts"};
+    for (int k = 0; k < 3; ++k) {
+      for (int t = 0; t < kTypes; ++t) {
+        out[k][t] = std::string(kinds[k]).append("_").append(to_string(static_cast<Type>(t))).append("_total");
+      }
+    }
+    return out;
+  }();
+  const int kind = e.kind == "stt" ? 0 : e.kind == "llm" ? 1 : 2;
+  return metric_names[kind][static_cast<int>(e.type)];
 }
 
 }  // namespace
@@ -65,7 +84,7 @@ plugin::HostContext Application::host_context() {
           clock_,
           control_,
           [this](const std::string &id) { return extension(id); },
-          std::filesystem::absolute(config_.file).parent_path().string()};
+          config_.folder().string()};
 }
 
 std::shared_ptr<plugin::Instance> Application::create(const std::string &kind, const std::string &name,
@@ -87,7 +106,7 @@ std::shared_ptr<plugin::Instance> Application::create(const std::string &kind, c
 
 void Application::on_chain_event(const resilience::ChainEvent &e) {
   using Type = resilience::ChainEvent::Type;
-  metrics_.add(e.kind + "_" + resilience::to_string(e.type) + "_total", 1);
+  metrics_.add(event_metric(e), 1);
   switch (e.type) {
     case Type::selected:
     case Type::skipped:

@@ -22,6 +22,7 @@ namespace {
 
 struct Loaded {
   config::Config config;
+  config::YamlDocument doc;  // kept for positions and --print: the file is read once
   std::shared_ptr<plugin::Registry> registry;
   config::Diagnostics diags;
 };
@@ -30,11 +31,10 @@ struct Loaded {
 // no instance.
 Loaded load(const std::string &file) {
   Loaded out;
-  config::YamlDocument doc;
-  out.config = config::load(file, config::process_env(), out.diags, &doc);
+  out.config = config::load(file, config::process_env(), out.diags, &out.doc);
   out.registry = std::make_shared<plugin::Registry>();
   out.registry->scan(plugin::Registry::search_path(out.config.plugin_dirs));
-  config::check_plugins(out.config, doc, *out.registry, out.diags);
+  config::check_plugins(out.config, out.doc, *out.registry, out.diags);
   return out;
 }
 
@@ -50,8 +50,7 @@ void try_create(const Loaded &loaded, config::Diagnostics &diags) {
   core::Executor executor(1);
   core::SystemClock clock(executor);
   core::ControlQueue control;
-  config::Diagnostics unused;
-  config::YamlDocument doc = config::YamlDocument::load(loaded.config.file, config::process_env(), unused);
+  const plugin::HostContext context{executor, metrics, clock, control, {}, loaded.config.folder().string()};
   auto attempt = [&](const std::string &kind, const std::string &name, const std::string &id, const nlohmann::json &cfg,
                      const std::string &pointer) {
     auto plugin = loaded.registry->find(id);
@@ -59,10 +58,9 @@ void try_create(const Loaded &loaded, config::Diagnostics &diags) {
       return;
     }
     std::string error;
-    const plugin::HostContext context{
-        executor, metrics, clock, control, {}, std::filesystem::absolute(loaded.config.file).parent_path().string()};
     if (!plugin::Instance::create(plugin, name, cfg, context, error)) {
-      doc.error_at_value(diags, pointer, kind + " '" + name + "': plugin '" + id + "' failed to start: " + error);
+      loaded.doc.error_at_value(diags, pointer,
+                                kind + " '" + name + "': plugin '" + id + "' failed to start: " + error);
     }
   };
   for (const auto *p : loaded.config.providers()) {
@@ -84,9 +82,7 @@ int check(const Command &cmd, std::ostream &out, std::ostream &err) {
     return 1;
   }
   if (cmd.print) {
-    config::Diagnostics unused;
-    const auto doc = config::YamlDocument::load(cmd.config, config::process_env(), unused);
-    out << config::redacted(doc.root()).dump(2) << "\n";
+    out << config::redacted(loaded.doc.root()).dump(2) << "\n";
   }
   const auto &c = loaded.config;
   out << cmd.config << ": ok (" << c.stt.size() << " stt, " << c.llm.size() << " llm, " << c.tts.size() << " tts, "

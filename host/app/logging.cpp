@@ -1,5 +1,7 @@
 #include "app/logging.hpp"
 
+#include "core/time_format.hpp"
+
 #include <memory>
 
 #include <spdlog/pattern_formatter.h>
@@ -14,17 +16,9 @@ namespace {
 class JsonFormatter : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg &msg, spdlog::memory_buf_t &dest) override {
-    const auto time = std::chrono::system_clock::to_time_t(msg.time);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&time, &utc);
-    char stamp[64];
-    std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
     const auto level = spdlog::level::to_string_view(msg.level);
     nlohmann::json line = {
-        {"time", stamp},
+        {"time", core::iso_utc(msg.time)},
         {"level", std::string(level.data(), level.size())},
         {"logger", std::string(msg.logger_name.data(), msg.logger_name.size())},
         {"message", std::string(msg.payload.data(), msg.payload.size())},

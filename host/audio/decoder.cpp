@@ -235,10 +235,6 @@ StreamDecoder::StreamDecoder() : impl_(std::make_unique<Impl>()) {
 
 StreamDecoder::~StreamDecoder() = default;
 
-std::size_t StreamDecoder::bytes_received() const noexcept {
-  return impl_->bytes.size();
-}
-
 bool StreamDecoder::push(std::span<const std::uint8_t> bytes, std::vector<std::int16_t> &out, std::string &error) {
   if (impl_->failed) {
     error = "the stream already failed";

@@ -27,8 +27,6 @@ class StreamDecoder {
   // The stream is over: appends the rest.
   bool finish(std::vector<std::int16_t> &out, std::string &error);
 
-  std::size_t bytes_received() const noexcept;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -276,7 +276,7 @@ Config decode(const YamlDocument &doc, Diagnostics &diags) {
 
   Config c;
   c.file = doc.file();
-  const auto base = std::filesystem::absolute(c.file).parent_path();
+  const auto base = c.folder();
   if (const auto it = root.find("plugin_dirs"); it != root.end() && it->is_array()) {
     for (const auto &dir : *it) {
       if (dir.is_string()) {

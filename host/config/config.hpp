@@ -99,6 +99,8 @@ struct Config {
 
   // Every provider and transport, chains first, for checks that treat them alike.
   std::vector<const ProviderSpec *> providers() const;
+  // The config file's folder: relative paths in the config start there.
+  std::filesystem::path folder() const { return std::filesystem::absolute(file).parent_path(); }
 };
 
 // Checks the document against the host's schema and the rules between keys

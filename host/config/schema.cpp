@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "config/json_pointer.hpp"
+#include "switchboard/sdk/config.hpp"
 
 namespace switchboard::config {
 namespace {
@@ -195,11 +195,11 @@ void Rule::validate_object(const json &value, const std::string &pointer, const 
       }
       continue;
     }
-    field.rule.validate(*it, pointer + pointer_token(field.name), doc, diags);
+    field.rule.validate(*it, pointer + sdk::config::pointer(field.name), doc, diags);
   }
   for (const auto &item : value.items()) {
     if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
-      doc.error_at_key(diags, pointer + pointer_token(item.key()),
+      doc.error_at_key(diags, pointer + sdk::config::pointer(item.key()),
                        "unknown key '" + item.key() + "' (expected one of: " + join(known) + ")");
     }
   }

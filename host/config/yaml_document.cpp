@@ -8,7 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "config/json_pointer.hpp"
+#include "switchboard/sdk/config.hpp"
 
 namespace switchboard::config {
 namespace {
@@ -96,7 +96,7 @@ class YamlConverter {
         continue;
       }
       const std::string key = it->first.Scalar();
-      const std::string child = pointer + pointer_token(key);
+      const std::string child = pointer + sdk::config::pointer(key);
       if (out.contains(key)) {
         diags_.add(doc_.file_, key_pos, "duplicate key '" + key + "'");
         continue;

@@ -19,13 +19,6 @@ void Executor::post(std::function<void()> fn) {
   boost::asio::post(io_, std::move(fn));
 }
 
-std::shared_ptr<boost::asio::steady_timer> Executor::post_after(std::chrono::milliseconds delay,
-                                                                std::function<void()> fn) {
-  auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
-  timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code &) { fn(); });
-  return timer;
-}
-
 void Executor::stop() {
   guard_.reset();
   for (auto &t : threads_) {

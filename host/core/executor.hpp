@@ -1,8 +1,7 @@
 // Worker threads for host work and for plugins' Host::post: a pool running
-// an io_context, with delayed tasks on steady timers.
+// an io_context (delays come from core::Clock).
 #pragma once
 
-#include <chrono>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -10,7 +9,6 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 namespace switchboard::core {
 
@@ -23,8 +21,6 @@ class Executor {
   Executor &operator=(const Executor &) = delete;
 
   void post(std::function<void()> fn);
-  // Runs fn after delay. Cancelling the returned timer runs fn early.
-  std::shared_ptr<boost::asio::steady_timer> post_after(std::chrono::milliseconds delay, std::function<void()> fn);
 
   // Runs the handlers that are ready now; returns how many ran.
   std::size_t poll() { return io_.poll(); }

@@ -1,5 +1,6 @@
 #include "resilience/chain.hpp"
 
+#include "core/time_format.hpp"
 #include "resilience/provider.hpp"
 
 namespace switchboard::resilience {
@@ -97,7 +98,8 @@ nlohmann::json Chain::view() const {
         {"window", {{"calls", b.window_calls}, {"failures", b.window_failures}}},
         {"trips", b.trips},
         {"probes_in_flight", b.probes_in_flight},
-        {"open_until", b.open_until ? nlohmann::json(iso_time(wall_time(context_.clock, *b.open_until))) : nullptr},
+        {"open_until",
+         b.open_until ? nlohmann::json(core::iso_utc(wall_time(context_.clock, *b.open_until))) : nullptr},
     };
     nlohmann::json entry = {
         {"name", p->name},

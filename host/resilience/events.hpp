@@ -16,7 +16,7 @@ struct ChainEvent {
     hedge_started,  // a second provider started alongside a slow first one
     hedge_won,      // the provider that answered first; the other is cancelled
     exhausted,      // every provider failed or was skipped
-    breaker,        // a breaker changed state
+    breaker,        // a breaker changed state; stays last (counters are indexed by type)
   };
   Type type;
   std::string kind;      // stt, llm, tts

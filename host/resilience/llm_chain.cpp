@@ -281,9 +281,4 @@ std::string LlmCall::answered_by() const {
   return answered_by_;
 }
 
-bool LlmCall::finished() const {
-  std::lock_guard lock(mutex_);
-  return finished_;
-}
-
 }  // namespace switchboard::resilience

@@ -64,7 +64,6 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   void cancel();
   // The provider whose answer completed the call ("" until then).
   std::string answered_by() const;
-  bool finished() const;
 
  private:
   friend class LlmChain;

@@ -1,9 +1,9 @@
 #include "resilience/provider.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <vector>
 
+#include "core/time_format.hpp"
 #include "resilience/events.hpp"
 
 namespace switchboard::resilience {
@@ -28,18 +28,6 @@ const char *to_string(ChainEvent::Type type) noexcept {
       return "breaker";
   }
   return "unknown";
-}
-
-std::string iso_time(std::chrono::system_clock::time_point t) {
-  const auto seconds = std::chrono::system_clock::to_time_t(t);
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char out[40];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S", &utc);
-  char full[48];
-  std::snprintf(full, sizeof full, "%s.%03dZ", out, static_cast<int>(millis));
-  return full;
 }
 
 Provider::Provider(const config::ProviderSpec &spec, int priority_, core::Clock &clock)
@@ -75,7 +63,7 @@ nlohmann::json ProviderStats::to_json() const {
   if (last_error_.empty()) {
     out["last_error"] = nullptr;
   } else {
-    out["last_error"] = {{"message", last_error_}, {"at", iso_time(last_error_at_)}};
+    out["last_error"] = {{"message", last_error_}, {"at", core::iso_utc(last_error_at_)}};
   }
   const std::size_t n = std::min(samples_, kSamples);
   nlohmann::json ttfb = {{"samples", samples_}};

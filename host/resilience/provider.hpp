@@ -62,7 +62,4 @@ struct Provider {
   std::unique_ptr<SttBackend> stt;
 };
 
-// ISO 8601 UTC, as the APIs show times.
-std::string iso_time(std::chrono::system_clock::time_point t);
-
 }  // namespace switchboard::resilience

@@ -256,9 +256,4 @@ void SttCall::cancel() {
   finish_call({Status::cancelled, "cancelled", 0});
 }
 
-bool SttCall::finished() const {
-  std::lock_guard lock(mutex_);
-  return finished_;
-}
-
 }  // namespace switchboard::resilience

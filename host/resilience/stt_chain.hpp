@@ -54,7 +54,6 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
   void cancel();
 
   std::size_t dropped_samples() const noexcept { return dropped_.load(std::memory_order_relaxed); }
-  bool finished() const;
 
  private:
   friend class SttChain;

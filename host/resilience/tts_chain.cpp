@@ -191,9 +191,4 @@ void TtsCall::cancel() {
   finish({Status::cancelled, "cancelled", 0});
 }
 
-bool TtsCall::finished() const {
-  std::lock_guard lock(mutex_);
-  return finished_;
-}
-
 }  // namespace switchboard::resilience

@@ -51,7 +51,6 @@ class TtsCall : public std::enable_shared_from_this<TtsCall> {
   // No more sentences: on_done follows the last one.
   void end();
   void cancel();
-  bool finished() const;
 
  private:
   class Attempt;

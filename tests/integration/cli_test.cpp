@@ -4,6 +4,8 @@
 #include <regex>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "plugin/registry.hpp"
@@ -23,7 +25,8 @@ std::map<std::string, std::string> fixture_env(std::map<std::string, std::string
 }
 
 std::filesystem::path write_config(const std::string &name, const std::string &text) {
-  const auto dir = std::filesystem::temp_directory_path() / "sb-cli-test";
+  // One folder per test process: runs in parallel never share a file.
+  const auto dir = std::filesystem::temp_directory_path() / ("sb-cli-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::ofstream(path) << text;

@@ -1,20 +1,17 @@
 // stt-pocketsphinx on the shared recordings: a transcript for each, and the
 // word error rate over the set against transcripts.tsv.
-#include <condition_variable>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
-#include "audio/decoder.hpp"
 #include "plugin/stt_client.hpp"
 #include "support/chain_harness.hpp"
+#include "support/done_signal.hpp"
+#include "support/testdata.hpp"
 
 namespace switchboard::plugin {
 namespace {
-
-const std::string kSpeech = std::string(SWITCHBOARD_TESTDATA_DIR) + "/speech/";
 
 class Words : public SttHandler {
  public:
@@ -24,21 +21,14 @@ class Words : public SttHandler {
     confidence = c;
   }
   void on_done(const sdk::Outcome &o) override {
-    std::lock_guard lock(mutex);
     outcome = o;
-    done = true;
-    cv.notify_all();
+    finished.set();
   }
-  bool wait() {
-    std::unique_lock lock(mutex);
-    return cv.wait_for(lock, std::chrono::seconds(60), [this] { return done; });
-  }
+  bool wait() { return finished.wait(std::chrono::seconds(60)); }
   int partials = 0;
   std::string text;
   float confidence = 0;
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool done = false;
+  test::DoneSignal finished;
   sdk::Outcome outcome;
 };
 
@@ -73,7 +63,7 @@ TEST(SttPocketSphinx, TranscribesTheTestUtterancesAndReportsWer) {
   auto stt = Instance::create(registry.find("stt-pocketsphinx"), "ps", {{"decoders", 2}}, host.context(), error);
   ASSERT_NE(stt, nullptr) << error;
 
-  std::ifstream tsv(kSpeech + "transcripts.tsv");
+  std::ifstream tsv(test::speech_path("transcripts.tsv"));
   std::size_t words = 0;
   std::size_t wrong = 0;
   int files = 0;
@@ -81,10 +71,7 @@ TEST(SttPocketSphinx, TranscribesTheTestUtterancesAndReportsWer) {
     const auto tab = line.find('\t');
     const std::string name = line.substr(0, tab);
     const std::string reference = line.substr(tab + 1);
-    std::ifstream in(kSpeech + name + ".wav", std::ios::binary);
-    std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
-    std::vector<std::int16_t> audio;
-    ASSERT_TRUE(audio::decode(bytes, audio, error)) << error;
+    const std::vector<std::int16_t> audio = test::speech_samples(name + ".wav");
 
     Words w;
     CancelSource cancel;

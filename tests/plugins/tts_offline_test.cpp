@@ -1,11 +1,11 @@
 // tts-flite and tts-espeak: real speech, offline.
 #include <cmath>
-#include <condition_variable>
 
 #include <gtest/gtest.h>
 
 #include "plugin/tts_client.hpp"
 #include "support/chain_harness.hpp"
+#include "support/done_signal.hpp"
 
 namespace switchboard::plugin {
 namespace {
@@ -13,21 +13,15 @@ namespace {
 class Speech : public TtsHandler {
  public:
   void on_audio(const std::int16_t *s, std::size_t n, std::uint32_t r) override {
-    std::lock_guard lock(mutex);
     samples.insert(samples.end(), s, s + n);
     ++chunks;
     rate = r;
   }
   void on_done(const sdk::Outcome &o) override {
-    std::lock_guard lock(mutex);
     outcome = o;
-    done = true;
-    cv.notify_all();
+    finished.set();
   }
-  bool wait() {
-    std::unique_lock lock(mutex);
-    return cv.wait_for(lock, std::chrono::seconds(30), [this] { return done; });
-  }
+  bool wait() { return finished.wait(); }
   double seconds() const { return rate ? static_cast<double>(samples.size()) / rate : 0; }
   double rms() const {
     double sum = 0;
@@ -35,13 +29,11 @@ class Speech : public TtsHandler {
     return samples.empty() ? 0 : std::sqrt(sum / static_cast<double>(samples.size())) / 32768.0;
   }
 
-  std::mutex mutex;
-  std::condition_variable cv;
+  test::DoneSignal finished;
   std::vector<std::int16_t> samples;
   int chunks = 0;
   std::uint32_t rate = 0;
   sdk::Outcome outcome;
-  bool done = false;
 };
 
 std::shared_ptr<Instance> make(test::TestHost &host, const std::string &id, const nlohmann::json &config) {

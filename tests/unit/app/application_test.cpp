@@ -5,6 +5,7 @@
 
 #include "plugin/outcome.hpp"
 #include "support/chain_harness.hpp"
+#include "support/done_signal.hpp"
 
 namespace switchboard::app {
 namespace {
@@ -62,6 +63,33 @@ TEST(Application, OffersTheProvidersExtensionToPlugins) {
   EXPECT_EQ(ext->force_open(ext->ctx, "asr", "main", &err), SB_INVALID_INPUT);
   app.stop();
   EXPECT_EQ(plugin::Instance::live(), 0) << "stop destroys every instance";
+}
+
+class Waited : public resilience::LlmListener {
+ public:
+  void on_token(std::string_view) override {}
+  void on_done(const resilience::Outcome &) override { finished.set(); }
+  bool wait() { return finished.wait(); }
+  test::DoneSignal finished;
+};
+
+TEST(Application, CountsChainEventsAsMetrics) {
+  Application app(config_of("llm:\n  - {name: down, plugin: llm-scripted, config: {fail_after_tokens: 0}}\n"
+                            "  - {name: up, plugin: llm-scripted}\n"),
+                  registry());
+  app.start();
+  {
+    Waited w;
+    resilience::LlmChainRequest request;
+    request.messages = {{"user", "hi"}};
+    auto call = app.chains()->llm()->start(request, w);
+    ASSERT_TRUE(w.wait());
+  }
+  const auto counters = app.metrics().snapshot()["counters"];
+  EXPECT_EQ(counters["llm_selected_total"], 2);
+  EXPECT_EQ(counters["llm_failed_total"], 1);
+  EXPECT_EQ(counters["llm_fallback_total"], 1);
+  app.stop();
 }
 
 TEST(Application, AReloadKeepsUnchangedProvidersAndTheirBreakers) {

@@ -1,21 +1,14 @@
 #include "audio/audio_input.hpp"
 
-#include <fstream>
-#include <iterator>
-
 #include <gtest/gtest.h>
 
 #include "audio/wav.hpp"
+#include "support/testdata.hpp"
 
 namespace switchboard::audio {
 namespace {
 
-const std::string kSpeech = std::string(SWITCHBOARD_TESTDATA_DIR) + "/speech/";
-
-std::vector<std::uint8_t> read_file(const std::string &name) {
-  std::ifstream in(kSpeech + name, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::speech_bytes;
 
 constexpr std::size_t kHelloSamples = 40400;
 
@@ -25,7 +18,7 @@ TEST(AudioInput, AcceptsEveryFormatAClientSends) {
                            "formats/hello.ogg", "formats/hello.webm"}) {
     std::vector<std::int16_t> out;
     std::string error;
-    ASSERT_TRUE(input.accept(read_file(name), out, error)) << name << ": " << error;
+    ASSERT_TRUE(input.accept(speech_bytes(name), out, error)) << name << ": " << error;
     if (std::string(name).ends_with(".webm")) {
       ASSERT_TRUE(input.end_stream(out, error)) << error;
     }
@@ -33,12 +26,12 @@ TEST(AudioInput, AcceptsEveryFormatAClientSends) {
   }
   std::vector<std::int16_t> out;
   std::string error;
-  ASSERT_TRUE(input.accept(read_file("formats/hello-24k-s16le.pcm"), out, error, 24000));
+  ASSERT_TRUE(input.accept(speech_bytes("formats/hello-24k-s16le.pcm"), out, error, 24000));
   EXPECT_NEAR(static_cast<double>(out.size()), kHelloSamples, kHelloSamples * 0.01);
 }
 
 TEST(AudioInput, MediaRecorderChunksContinueOneStreamAcrossMessages) {
-  const auto webm = read_file("formats/hello.webm");
+  const auto webm = speech_bytes("formats/hello.webm");
   AudioInput input({});
   std::vector<std::int16_t> out;
   std::string error;
@@ -58,9 +51,9 @@ TEST(AudioInput, RefusesWhatIsOverTheLimitsWithAClearError) {
   AudioInput input(limits);
   std::vector<std::int16_t> out;
   std::string error;
-  EXPECT_FALSE(input.accept(read_file("hello.wav"), out, error));
+  EXPECT_FALSE(input.accept(speech_bytes("hello.wav"), out, error));
   EXPECT_EQ(error, "audio message too long: 2.52 s (at most 2 s)");
-  EXPECT_FALSE(input.accept(read_file("formats/hello-44k-stereo.wav"), out, error));
+  EXPECT_FALSE(input.accept(speech_bytes("formats/hello-44k-stereo.wav"), out, error));
   EXPECT_EQ(error, "sample rate 44100 Hz is over the limit of 24000 Hz");
   EXPECT_FALSE(input.accept(encode_wav(std::vector<std::int16_t>(100, 0), 16000, 2), out, error));
   EXPECT_EQ(error, "2 channels is over the limit of 1");
@@ -77,7 +70,7 @@ TEST(AudioInput, RefusesWhatIsOverTheLimitsWithAClearError) {
 }
 
 TEST(AudioInput, ACorruptRecordingFailsThatStreamOnly) {
-  auto webm = read_file("formats/hello.webm");
+  auto webm = speech_bytes("formats/hello.webm");
   AudioInput input({});
   std::vector<std::int16_t> out;
   std::string error;

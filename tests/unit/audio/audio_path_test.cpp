@@ -2,26 +2,17 @@
 #include "audio/audio_path.hpp"
 
 #include <cmath>
-#include <fstream>
-#include <iterator>
 
 #include <gtest/gtest.h>
 
-#include "audio/decoder.hpp"
 #include "plugin/cancel_source.hpp"
+#include "support/testdata.hpp"
 
 namespace switchboard::audio {
 namespace {
 
-const std::string kSpeech = std::string(SWITCHBOARD_TESTDATA_DIR) + "/speech/";
-
 std::vector<std::int16_t> load(const std::string &name) {
-  std::ifstream in(kSpeech + name, std::ios::binary);
-  std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
-  std::vector<std::int16_t> out;
-  std::string error;
-  EXPECT_TRUE(decode(bytes, out, error)) << name << ": " << error;
-  return out;
+  return test::speech_samples(name);
 }
 
 struct Turn {

@@ -3,24 +3,17 @@
 #include "audio/decoder.hpp"
 
 #include <cmath>
-#include <fstream>
-#include <iterator>
 
 #include <gtest/gtest.h>
 
 #include "audio/sniff.hpp"
 #include "audio/wav.hpp"
+#include "support/testdata.hpp"
 
 namespace switchboard::audio {
 namespace {
 
-const std::string kSpeech = std::string(SWITCHBOARD_TESTDATA_DIR) + "/speech/";
-
-std::vector<std::uint8_t> read_file(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::speech_bytes;
 
 double rms(const std::vector<std::int16_t> &s) {
   double sum = 0;
@@ -31,7 +24,7 @@ double rms(const std::vector<std::int16_t> &s) {
 std::vector<std::int16_t> reference() {
   std::vector<std::int16_t> out;
   std::string error;
-  EXPECT_TRUE(decode(read_file(kSpeech + "hello.wav"), out, error)) << error;
+  EXPECT_TRUE(decode(speech_bytes("hello.wav"), out, error)) << error;
   return out;
 }
 
@@ -52,7 +45,7 @@ class EveryFormat : public testing::TestWithParam<std::string> {};
 
 TEST_P(EveryFormat, DecodesToTheSameAudioAsHelloWav) {
   const std::string name = GetParam();
-  const auto bytes = read_file(kSpeech + "formats/" + name);
+  const auto bytes = speech_bytes("formats/" + name);
   std::vector<std::int16_t> out;
   std::string error;
   bool ok = false;
@@ -77,15 +70,15 @@ INSTANTIATE_TEST_SUITE_P(Formats, EveryFormat,
                          });
 
 TEST(Decoder, SniffsEachContainer) {
-  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello-24k.wav")), Container::wav);
-  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello.webm")), Container::webm);
-  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello.ogg")), Container::ogg);
-  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello.mp3")), Container::mp3);
-  EXPECT_EQ(sniff(read_file(kSpeech + "formats/hello-16k-s16le.pcm")), Container::unknown);
+  EXPECT_EQ(sniff(speech_bytes("formats/hello-24k.wav")), Container::wav);
+  EXPECT_EQ(sniff(speech_bytes("formats/hello.webm")), Container::webm);
+  EXPECT_EQ(sniff(speech_bytes("formats/hello.ogg")), Container::ogg);
+  EXPECT_EQ(sniff(speech_bytes("formats/hello.mp3")), Container::mp3);
+  EXPECT_EQ(sniff(speech_bytes("formats/hello-16k-s16le.pcm")), Container::unknown);
 }
 
 TEST(Decoder, WebmInChunksDecodesExactlyLikeTheWholeFile) {
-  const auto bytes = read_file(kSpeech + "formats/hello.webm");
+  const auto bytes = speech_bytes("formats/hello.webm");
   std::vector<std::int16_t> whole;
   std::string error;
   ASSERT_TRUE(decode(bytes, whole, error)) << error;
@@ -111,14 +104,14 @@ TEST(Decoder, ReportsBadInputClearly) {
   EXPECT_FALSE(decode(junk, out, error));
   EXPECT_NE(error.find("cannot read this audio"), std::string::npos) << error;
 
-  auto wav = read_file(kSpeech + "hello.wav");
+  auto wav = speech_bytes("hello.wav");
   EXPECT_FALSE(decode(std::span(wav).first(30), out, error)) << "header cut short";
   EXPECT_EQ(error, "truncated fmt chunk");
   out.clear();
   EXPECT_TRUE(decode(std::span(wav).first(1044), out, error)) << "a truncated body keeps what it has";
   EXPECT_EQ(out.size(), 500u);
 
-  const auto webm = read_file(kSpeech + "formats/hello.webm");
+  const auto webm = speech_bytes("formats/hello.webm");
   std::vector<std::uint8_t> broken(webm.begin(), webm.begin() + static_cast<long>(webm.size() / 2));
   for (std::size_t i = 400; i < broken.size(); i += 7) broken[i] ^= 0x5A;
   out.clear();

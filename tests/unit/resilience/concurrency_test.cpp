@@ -1,11 +1,10 @@
 // Many calls at once through a chain under fault injection, on real threads
 // and real time: every call ends exactly once, with the whole answer and no
 // word twice. Run under ThreadSanitizer by `make sanitize`.
-#include <condition_variable>
-
 #include <gtest/gtest.h>
 
 #include "support/chain_harness.hpp"
+#include "support/done_signal.hpp"
 
 namespace switchboard::resilience {
 namespace {
@@ -16,20 +15,14 @@ class Answer : public LlmListener {
  public:
   void on_token(std::string_view t) override { text += t; }
   void on_done(const Outcome &o) override {
-    std::lock_guard lock(mutex);
     ++dones;
     outcome = o;
-    cv.notify_all();
-  }
-  bool wait(std::chrono::seconds limit) {
-    std::unique_lock lock(mutex);
-    return cv.wait_for(lock, limit, [&] { return dones > 0; });
+    finished.set();
   }
   std::string text;
-  std::mutex mutex;
-  std::condition_variable cv;
   int dones = 0;
   Outcome outcome;
+  test::DoneSignal finished;
 };
 
 TEST(ChainConcurrency, ConcurrentCallsUnderFaultsLoseAndRepeatNothing) {
@@ -56,8 +49,7 @@ TEST(ChainConcurrency, ConcurrentCallsUnderFaultsLoseAndRepeatNothing) {
     calls.push_back(h.chains->llm()->start(r, *answers.back()));
   }
   for (int i = 0; i < kCalls; ++i) {
-    ASSERT_TRUE(answers[i]->wait(std::chrono::seconds(60))) << "call " << i << " never ended";
-    std::lock_guard lock(answers[i]->mutex);
+    ASSERT_TRUE(answers[i]->finished.wait(std::chrono::seconds(60))) << "call " << i << " never ended";
     EXPECT_TRUE(answers[i]->outcome.ok()) << answers[i]->outcome.message;
     EXPECT_EQ(answers[i]->text, kReply) << "call " << i;
     EXPECT_EQ(answers[i]->dones, 1);
