@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "support/fixtures.hpp"
@@ -45,7 +47,7 @@ TEST(LoadedPlugin, RefusesAMissingEntrySymbol) {
 }
 
 TEST(LoadedPlugin, RefusesAFileThatIsNotASharedObjectWithTheLoaderMessage) {
-  const auto dir = std::filesystem::temp_directory_path() / "sb-loaded-plugin-test";
+  const auto dir = std::filesystem::temp_directory_path() / ("sb-loaded-plugin-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto file = dir / "garbage.so";
   std::ofstream(file) << "not an ELF file";

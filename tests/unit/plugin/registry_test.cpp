@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "support/fixtures.hpp"
@@ -35,7 +37,7 @@ TEST(Registry, ScansADirectoryLoadingTheGoodAndRefusingTheBroken) {
 }
 
 TEST(Registry, FirstDirectoryWinsForTheSameId) {
-  const auto dir = std::filesystem::temp_directory_path() / "sb-registry-first-wins";
+  const auto dir = std::filesystem::temp_directory_path() / ("sb-registry-first-wins-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::filesystem::copy_file(test::fixture_plugin("fixture-llm-echo"), dir / "my-echo.so");
@@ -47,7 +49,7 @@ TEST(Registry, FirstDirectoryWinsForTheSameId) {
 }
 
 TEST(Registry, SkipsMissingDirectoriesAndIgnoresOtherFiles) {
-  const auto dir = std::filesystem::temp_directory_path() / "sb-registry-other-files";
+  const auto dir = std::filesystem::temp_directory_path() / ("sb-registry-other-files-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "README.txt") << "not a plugin";
