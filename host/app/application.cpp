@@ -135,6 +135,42 @@ std::shared_ptr<resilience::Chains> Application::build_chains(const config::Conf
   return resilience::Chains::build(config, instance_for, context, previous);
 }
 
+void Application::start_conversations() {
+  std::unique_ptr<store::SessionStore> store;
+  try {
+    store = conversation::open_store(config_.sessions);
+  } catch (const std::exception &e) {
+    spdlog::error("sessions: {}; keeping them in memory instead", e.what());
+    store = store::memory_store();
+  }
+  conversation::EngineServices services{executor_, clock_, metrics_, [this] { return chains(); },
+                                        [this] { return cache(); }, [] {
+                                          return std::chrono::duration<double>(
+                                                     std::chrono::system_clock::now().time_since_epoch())
+                                              .count();
+                                        }};
+  std::lock_guard lock(expiry_mutex_);
+  conversations_ = std::make_unique<conversation::Conversations>(std::move(store), config_, std::move(services));
+  schedule_expiry();
+}
+
+// Idle sessions are looked for every minute (or a quarter of the timeout, if
+// shorter). Called with expiry_mutex_ held, which also guards conversations_
+// against stop().
+void Application::schedule_expiry() {
+  const int every = std::clamp(config_.sessions.idle_timeout_seconds / 4, 1, 60);
+  expiry_timer_ = clock_.schedule(std::chrono::seconds(every), [this](bool fired) {
+    if (!fired) return;
+    executor_.post([this] {
+      std::lock_guard lock(expiry_mutex_);
+      if (!conversations_) return;
+      const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+      if (const auto n = conversations_->expire_idle(now); n > 0) spdlog::info("{} idle sessions expired", n);
+      schedule_expiry();
+    });
+  });
+}
+
 void Application::start(bool with_transports) {
   started_ = true;
   auto chains = build_chains(config_, nullptr);
@@ -148,6 +184,7 @@ void Application::start(bool with_transports) {
     chains_ = std::move(chains);
     cache_ = std::move(cache);
   }
+  start_conversations();
   for (const auto &spec : with_transports ? config_.transports : std::vector<config::TransportSpec>{}) {
     std::string error;
     auto instance = create("transport", spec.name, spec.plugin, spec.config, error);
@@ -163,8 +200,9 @@ void Application::start(bool with_transports) {
     transports_.push_back({std::move(instance), bound});
   }
   std::lock_guard lock(mutex_);
-  spdlog::info("switchboard ready: stt={} llm={} tts={} cache={} transports={}", names(*chains_->stt()),
-               names(*chains_->llm()), names(*chains_->tts()), cache_ ? cache_->name() : "none", transports_.size());
+  spdlog::info("switchboard ready: stt={} llm={} tts={} cache={} sessions={} transports={}", names(*chains_->stt()),
+               names(*chains_->llm()), names(*chains_->tts()), cache_ ? cache_->name() : "none",
+               config_.sessions.store, transports_.size());
 }
 
 void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> registry) {
@@ -189,6 +227,10 @@ void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> 
     std::swap(chains_, chains);
     std::swap(cache_, cache);
   }
+  if (next.sessions.store != config_.sessions.store || next.sessions.path != config_.sessions.path) {
+    spdlog::warn("the sessions store changed; restart the host to apply it");
+  }
+  conversations_->apply(next);
   config_ = std::move(next);
   const auto now = this->chains();
   spdlog::info("config reloaded: stt={} llm={} tts={} cache={}", names(*now->stt()), names(*now->llm()),
@@ -207,6 +249,14 @@ void Application::stop() {
     plugin::stop_transport(*it->instance);
   }
   transports_.clear();
+  std::unique_ptr<conversation::Conversations> conversations;
+  {
+    std::lock_guard lock(expiry_mutex_);
+    if (expiry_timer_) expiry_timer_->cancel();
+    conversations = std::move(conversations_);
+  }
+  // Sessions end their turns; the calls they cancel let go of the instances.
+  conversations.reset();
   std::shared_ptr<resilience::Chains> chains;
   std::shared_ptr<plugin::Instance> cache;
   {

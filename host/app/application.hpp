@@ -10,6 +10,7 @@
 
 #include "admin/metrics.hpp"
 #include "config/config.hpp"
+#include "conversation/conversations.hpp"
 #include "core/control_queue.hpp"
 #include "core/deadline_wheel.hpp"
 #include "core/executor.hpp"
@@ -51,6 +52,8 @@ class Application {
   admin::Metrics &metrics() noexcept { return metrics_; }
   // Runs on the control thread: instances are destroyed here.
   core::ControlQueue &control() noexcept { return control_; }
+  // The sessions (null before start and after stop).
+  conversation::Conversations *conversations() noexcept { return conversations_.get(); }
   // A host extension by id, as plugins get it through sb_host.get_extension.
   const void *extension(const std::string &id) const;
 
@@ -60,6 +63,8 @@ class Application {
                                            std::string &error);
   std::shared_ptr<resilience::Chains> build_chains(const config::Config &config, const resilience::Chains *previous);
   void on_chain_event(const resilience::ChainEvent &event);
+  void start_conversations();
+  void schedule_expiry();
   plugin::HostContext host_context();
 
   config::Config config_;
@@ -77,6 +82,10 @@ class Application {
   std::shared_ptr<plugin::Instance> cache_;
   std::vector<StartedTransport> transports_;
   bool started_ = false;
+
+  std::unique_ptr<conversation::Conversations> conversations_;
+  std::mutex expiry_mutex_;
+  core::TimerPtr expiry_timer_;
 };
 
 }  // namespace switchboard::app

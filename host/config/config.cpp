@@ -95,9 +95,21 @@ const Rule &root_rule() {
       optional("tts", Rule::array(provider_rule())),
       optional("cache", cache_rule()),
       optional("sessions", Rule::object({
-                               optional("store", Rule::string().one_of({"memory"})),
+                               optional("store", Rule::string().one_of({"memory", "sqlite"})),
+                               optional("path", Rule::string()),
                                optional("idle_timeout_seconds", Rule::integer(1, 31536000)),
                            })),
+      optional("conversation", Rule::object({
+                                   optional("system_prompt", Rule::string()),
+                                   optional("history_turns", Rule::integer(0, 10000)),
+                                   optional("history_tokens", Rule::integer(0, 10000000)),
+                                   optional("during_turn", Rule::string().one_of({"interrupt", "queue"})),
+                                   optional("voice", Rule::string()),
+                                   optional("cache_tts", Rule::boolean()),
+                                   optional("cache_llm_answers", Rule::boolean()),
+                                   optional("llm_max_tokens", Rule::integer(0, 1000000)),
+                                   optional("llm_temperature", Rule::number(0, 2)),
+                               })),
       optional("audio", Rule::object({
                             optional("min_speech_ms", Rule::integer(20, 5000)),
                             optional("trailing_silence_ms", Rule::integer(100, 10000)),
@@ -124,6 +136,8 @@ void read(const json &object, const char *key, T &out) {
   }
   if constexpr (std::is_same_v<T, std::string>) {
     if (it->is_string()) out = it->template get<std::string>();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (it->is_boolean()) out = it->template get<bool>();
   } else if constexpr (std::is_same_v<T, int>) {
     if (it->is_number_integer()) out = it->template get<int>();
   } else {
@@ -243,6 +257,9 @@ void check_meaning(const Config &c, const YamlDocument &doc, Diagnostics &diags)
       }
     }
   }
+  if (c.sessions.store == "sqlite" && c.sessions.path.empty()) {
+    doc.error_at_key(diags, "/sessions/store", "store: sqlite needs a path: (the database file)");
+  }
   std::set<std::string> transport_names;
   for (const auto &t : c.transports) {
     if (!t.name.empty() && !transport_names.insert(t.name).second) {
@@ -298,6 +315,18 @@ Config decode(const YamlDocument &doc, Diagnostics &diags) {
   }
   read(member(root, "sessions"), "store", c.sessions.store);
   read(member(root, "sessions"), "idle_timeout_seconds", c.sessions.idle_timeout_seconds);
+  read(member(root, "sessions"), "path", c.sessions.path);
+  if (!c.sessions.path.empty()) c.sessions.path = (base / c.sessions.path).lexically_normal().string();
+  const json &conv = member(root, "conversation");
+  read(conv, "system_prompt", c.conversation.system_prompt);
+  read(conv, "history_turns", c.conversation.history_turns);
+  read(conv, "history_tokens", c.conversation.history_tokens);
+  read(conv, "during_turn", c.conversation.during_turn);
+  read(conv, "voice", c.conversation.voice);
+  read(conv, "cache_tts", c.conversation.cache_tts);
+  read(conv, "cache_llm_answers", c.conversation.cache_llm_answers);
+  read(conv, "llm_max_tokens", c.conversation.llm_max_tokens);
+  read(conv, "llm_temperature", c.conversation.llm_temperature);
   c.audio = decode_audio(member(root, "audio"));
   c.transports = decode_transports(root);
   check_meaning(c, doc, diags);

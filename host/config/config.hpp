@@ -81,8 +81,22 @@ struct AudioSettings {
 };
 
 struct SessionSettings {
-  std::string store = "memory";
+  std::string store = "memory";  // memory or sqlite
+  std::string path;              // the SQLite file (store: sqlite), absolute
   int idle_timeout_seconds = 3600;
+};
+
+// How a turn runs (see docs/conversation.md).
+struct ConversationSettings {
+  std::string system_prompt;
+  int history_turns = 10;     // earlier user messages (with their answers) sent to the llm; 0: all
+  int history_tokens = 2000;  // and about this many tokens of them; 0: no limit
+  std::string during_turn = "interrupt";  // a new message during a turn: interrupt or queue
+  std::string voice;                      // the tts voice; empty: each provider's own
+  bool cache_tts = true;                  // speech from the cache when there is one
+  bool cache_llm_answers = false;         // exact-match answers from the cache
+  int llm_max_tokens = 0;                 // 0: the provider's default
+  double llm_temperature = -1;            // < 0: the provider's default
 };
 
 struct Config {
@@ -94,6 +108,7 @@ struct Config {
   std::vector<ProviderSpec> tts;
   std::optional<ProviderSpec> cache;
   SessionSettings sessions;
+  ConversationSettings conversation;
   AudioSettings audio;
   std::vector<TransportSpec> transports;
 

@@ -70,6 +70,12 @@ class MemoryStore : public SessionStore {
     return n;
   }
 
+ void touch(const std::string &id, double now) override {
+    std::lock_guard lock(mutex_);
+    auto &s = create_locked(id, now);
+    s.last_activity = std::max(s.last_activity, now);
+  }
+
  private:
   SessionRecord &create_locked(const std::string &id, double now) {
     auto [it, created] = sessions_.try_emplace(id);

@@ -52,6 +52,8 @@ class SessionStore {
   // Adds an entry (creating the session if need be) and counts it.
   virtual void append(const std::string &session, const HistoryEntry &entry, std::int64_t tokens = 0,
                       double audio_seconds = 0) = 0;
+  // Marks the session active at `now` (creating it if need be).
+  virtual void touch(const std::string &id, double now) = 0;
   virtual std::vector<SessionSummary> list() = 0;
   // False when there is no such session.
   virtual bool clear_history(const std::string &id) = 0;

@@ -168,6 +168,15 @@ class SqliteStore : public SessionStore {
     return static_cast<std::size_t>(sqlite3_changes(db_));
   }
 
+ void touch(const std::string &id, double now) override {
+    std::lock_guard lock(mutex_);
+    create_locked(id, now);
+    Statement(db_, "UPDATE sessions SET last_activity = max(last_activity, ?2) WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, now)
+        .step();
+  }
+
  private:
   void exec(const char *sql) {
     char *error = nullptr;

@@ -1,14 +1,12 @@
 // stt-pocketsphinx on the shared recordings: a transcript for each, and the
 // word error rate over the set against transcripts.tsv.
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
 
 #include "plugin/stt_client.hpp"
 #include "support/chain_harness.hpp"
 #include "support/done_signal.hpp"
 #include "support/testdata.hpp"
+#include "support/word_errors.hpp"
 
 namespace switchboard::plugin {
 namespace {
@@ -32,29 +30,6 @@ class Words : public SttHandler {
   sdk::Outcome outcome;
 };
 
-std::vector<std::string> split(const std::string &s) {
-  std::istringstream in(s);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
-// Word-level edit distance.
-std::size_t errors(const std::vector<std::string> &ref, const std::vector<std::string> &hyp) {
-  std::vector<std::size_t> row(hyp.size() + 1);
-  for (std::size_t j = 0; j <= hyp.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= ref.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= hyp.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (ref[i - 1] == hyp[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[hyp.size()];
-}
-
 TEST(SttPocketSphinx, TranscribesTheTestUtterancesAndReportsWer) {
   test::TestHost host(4);
   Registry registry;
@@ -63,14 +38,10 @@ TEST(SttPocketSphinx, TranscribesTheTestUtterancesAndReportsWer) {
   auto stt = Instance::create(registry.find("stt-pocketsphinx"), "ps", {{"decoders", 2}}, host.context(), error);
   ASSERT_NE(stt, nullptr) << error;
 
-  std::ifstream tsv(test::speech_path("transcripts.tsv"));
   std::size_t words = 0;
   std::size_t wrong = 0;
   int files = 0;
-  for (std::string line; std::getline(tsv, line);) {
-    const auto tab = line.find('\t');
-    const std::string name = line.substr(0, tab);
-    const std::string reference = line.substr(tab + 1);
+  for (const auto &[name, reference] : test::reference_transcripts()) {
     const std::vector<std::int16_t> audio = test::speech_samples(name + ".wav");
 
     Words w;
@@ -85,9 +56,9 @@ TEST(SttPocketSphinx, TranscribesTheTestUtterancesAndReportsWer) {
     ASSERT_TRUE(w.outcome.ok()) << name << ": " << w.outcome.message;
     stream.close();
     EXPECT_FALSE(w.text.empty()) << name;
-    const auto e = errors(split(reference), split(w.text));
-    std::cout << name << ": \"" << w.text << "\" (" << e << " errors of " << split(reference).size() << ")\n";
-    words += split(reference).size();
+    const auto e = test::word_errors(test::words_of(reference), test::words_of(w.text));
+    std::cout << name << ": \"" << w.text << "\" (" << e << " errors of " << test::words_of(reference).size() << ")\n";
+    words += test::words_of(reference).size();
     wrong += e;
     ++files;
   }

@@ -22,11 +22,13 @@ inline std::filesystem::path shipped_plugin_dir() {
 
 template <class Host>
 struct BasicChainHarness : Host {
-  explicit BasicChainHarness(const std::string &yaml) {
+  // `file` names the YAML's file: relative paths in it start at its folder.
+  explicit BasicChainHarness(const std::string &yaml, const std::filesystem::path &file = "test.yaml") {
     config::Diagnostics diags;
-    const auto doc = config::YamlDocument::parse(yaml, "test.yaml", config::process_env(), diags);
+    const auto doc = config::YamlDocument::parse(yaml, file.string(), config::process_env(), diags);
     config = config::decode(doc, diags);
     if (!diags.empty()) throw std::runtime_error(config::format(diags.items().front()));
+    this->config_dir = config.folder().string();
     registry.scan({shipped_plugin_dir(), fixture_plugin_dir()});
     wheel = std::make_unique<core::DeadlineWheel>(this->clock());
     chains = build(nullptr);

@@ -42,8 +42,10 @@ struct TestHost {
   core::Executor executor;
   core::SystemClock system_clock{executor};
 
+  std::string config_dir = ".";  // where relative paths in plugin configs start
+
   virtual core::Clock &clock() { return system_clock; }
-  plugin::HostContext context() { return {executor, metrics, clock(), control}; }
+  plugin::HostContext context() { return {executor, metrics, clock(), control, {}, config_dir}; }
 
   std::shared_ptr<plugin::Instance> create(const std::string &id,
                                            const nlohmann::json &config = nlohmann::json::object(),

@@ -6,15 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scratch.hpp"
+
 namespace switchboard::store {
 namespace {
 
 std::filesystem::path scratch(const std::string &name) {
-  const auto dir = std::filesystem::temp_directory_path() / "sb-store-test";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / (name + "-" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(path);
-  return path;
+  return test::scratch_file("store-test", name, ".db");
 }
 
 class EveryStore : public testing::TestWithParam<std::string> {

@@ -1,0 +1,123 @@
+#include "conversation/conversations.hpp"
+
+#include "conversation/ids.hpp"
+
+namespace switchboard::conversation {
+
+std::unique_ptr<store::SessionStore> open_store(const config::SessionSettings &settings) {
+  if (settings.store == "sqlite") return store::sqlite_store(settings.path);
+  return store::memory_store();
+}
+
+EngineSettings engine_settings(const config::Config &config) {
+  return {config.conversation, config.audio};
+}
+
+Conversations::Conversations(std::unique_ptr<store::SessionStore> store, const config::Config &config,
+                             EngineServices services)
+    : store_(std::move(store)),
+      context_(std::make_shared<EngineContext>(std::move(services), *store_)),
+      settings_(config.sessions) {
+  context_->set_settings(engine_settings(config));
+}
+
+Conversations::~Conversations() {
+  std::lock_guard lock(mutex_);
+  for (auto &[id, s] : live_) s->close();
+}
+
+std::shared_ptr<Session> Conversations::session(const std::string &id_in) {
+  const std::string id = id_in.empty() ? new_id() : id_in;
+  std::lock_guard lock(mutex_);
+  auto &slot = live_[id];
+  if (!slot) {
+    store_->get_or_create(id, context_->wall_now());
+    slot = std::make_shared<Session>(id, context_);
+  }
+  return slot;
+}
+
+std::shared_ptr<Session> Conversations::find(const std::string &id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = live_.find(id);
+  return it == live_.end() ? nullptr : it->second;
+}
+
+std::optional<SessionView> Conversations::get(const std::string &id) {
+  auto record = store_->get(id);
+  if (!record) return std::nullopt;
+  SessionView view{std::move(*record)};
+  if (auto live = find(id)) {
+    view.live = true;
+    view.state = live->state();
+    view.record.last_activity = std::max(view.record.last_activity, live->last_activity());
+  }
+  return view;
+}
+
+std::vector<store::SessionSummary> Conversations::list() {
+  auto out = store_->list();
+  std::lock_guard lock(mutex_);
+  for (auto &s : out) {
+    if (const auto it = live_.find(s.id); it != live_.end()) {
+      s.last_activity = std::max(s.last_activity, it->second->last_activity());
+    }
+  }
+  return out;
+}
+
+bool Conversations::clear_history(const std::string &id) {
+  return store_->clear_history(id);
+}
+
+bool Conversations::remove(const std::string &id) {
+  std::shared_ptr<Session> live;
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = live_.find(id); it != live_.end()) {
+      live = std::move(it->second);
+      live_.erase(it);
+    }
+  }
+  if (live) live->close();
+  return store_->remove(id) || live != nullptr;
+}
+
+std::size_t Conversations::remove_all() {
+  std::map<std::string, std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(mutex_);
+    std::swap(live, live_);
+  }
+  for (auto &[id, s] : live) s->close();
+  return store_->remove_all();
+}
+
+std::size_t Conversations::expire_idle(double now) {
+  const double idle = settings_.idle_timeout_seconds;
+  std::vector<std::shared_ptr<Session>> ended;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = live_.begin(); it != live_.end();) {
+      const auto &s = it->second;
+      if (s->busy() || now - s->last_activity() <= idle) {
+        // Still in use: its record must not expire under it.
+        store_->touch(it->first, s->busy() ? now : s->last_activity());
+        ++it;
+        continue;
+      }
+      ended.push_back(std::move(it->second));
+      it = live_.erase(it);
+    }
+  }
+  for (auto &s : ended) s->close();
+  return store_->expire(now, idle);
+}
+
+void Conversations::apply(const config::Config &config) {
+  context_->set_settings(engine_settings(config));
+  std::lock_guard lock(mutex_);
+  settings_.idle_timeout_seconds = config.sessions.idle_timeout_seconds;
+}
+
+}  // namespace switchboard::conversation

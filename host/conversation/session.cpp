@@ -1,0 +1,265 @@
+#include "conversation/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "audio/settings.hpp"
+#include "conversation/ids.hpp"
+
+namespace switchboard::conversation {
+
+const char *to_string(State state) noexcept {
+  switch (state) {
+    case State::idle:
+      return "idle";
+    case State::listening:
+      return "listening";
+    case State::thinking:
+      return "thinking";
+    case State::speaking:
+      return "speaking";
+  }
+  return "idle";
+}
+
+Session::Session(std::string id, std::shared_ptr<EngineContext> context)
+    : id_(std::move(id)),
+      context_(std::move(context)),
+      strand_(core::Strand::create(context_->executor)),
+      input_(audio::input_limits(context_->settings()->audio)) {
+  last_activity_.store(context_->wall_now());
+}
+
+Session::~Session() {
+  // Calls still in flight get nothing more to say to this session (their
+  // links hold it weakly); cancelling ends them now.
+  if (turn_) {
+    if (turn_->llm) turn_->llm->cancel();
+    if (turn_->tts) turn_->tts->cancel();
+  }
+  for (auto &[n, u] : utterances_open_) {
+    if (u.call) u.call->cancel();
+  }
+  if (playback_timer_) playback_timer_->cancel();
+}
+
+void Session::touch() {
+  last_activity_.store(context_->wall_now(), std::memory_order_relaxed);
+}
+
+void Session::attach(std::shared_ptr<SessionObserver> observer) {
+  touch();
+  strand_->post([self = shared_from_this(), observer = std::move(observer)]() mutable {
+    if (self->closed_) return;
+    self->observer_ = std::move(observer);
+    self->taking_audio_ = true;
+    const State now = self->state();
+    self->emit(event::StateChange{now, now});
+    if (now == State::idle) self->set_state(State::listening);
+  });
+}
+
+void Session::detach(const SessionObserver *observer) {
+  strand_->post([self = shared_from_this(), observer] {
+    if (self->observer_.get() != observer) return;
+    self->observer_.reset();
+    self->taking_audio_ = false;
+    if (self->state() == State::listening) self->set_state(State::idle);
+  });
+}
+
+bool Session::push_audio(std::span<const std::uint8_t> bytes, std::string &error, int declared_rate,
+                         int declared_channels) {
+  touch();
+  decoded_.clear();
+  if (!input_.accept(bytes, decoded_, error, declared_rate, declared_channels)) return false;
+  if (!path_owner_) {
+    audio::AudioPathListener &listener = *this;
+    path_owner_ = std::make_unique<audio::AudioPath>(audio::path_settings(context_->settings()->audio), listener);
+    path_.store(path_owner_.get(), std::memory_order_release);
+  }
+  path_owner_->push(decoded_);
+  schedule_pump();
+  return true;
+}
+
+void Session::end_audio() {
+  std::string error;
+  decoded_.clear();
+  if (!input_.end_stream(decoded_, error)) spdlog::debug("session {}: end of audio: {}", id_, error);
+  if (!path_owner_) return;
+  path_owner_->push(decoded_);
+  strand_->post([self = shared_from_this()] {
+    if (self->closed_) return;
+    self->path_.load(std::memory_order_acquire)->finish();
+    self->taking_audio_ = self->observer_ != nullptr;
+    if (!self->turn_ && self->state() == State::listening) self->set_state(self->resting_state());
+  });
+}
+
+// One pump queued at a time; it holds the session (a reference count, not an
+// allocation) and captures only `this`, so queuing it allocates nothing.
+void Session::schedule_pump() {
+  if (pump_pending_.exchange(true, std::memory_order_acq_rel)) return;
+  pump_keep_ = shared_from_this();
+  strand_->post([this] {
+    auto keep = std::move(pump_keep_);
+    pump_pending_.store(false, std::memory_order_release);
+    pump();
+  });
+}
+
+void Session::pump() {
+  if (closed_) return;
+  if (!taking_audio_) {
+    taking_audio_ = true;
+    if (state() == State::idle) set_state(State::listening);
+  }
+  path_.load(std::memory_order_acquire)->pump();
+}
+
+void Session::on_vad(bool is_speech, bool speech_ended) {
+  emit(event::VadStatus{is_speech, speech_ended});
+}
+
+void Session::on_utterance_start(std::int64_t) {
+  const auto chains = context_->chains();
+  const auto &audio = context_->settings()->audio;
+  const std::uint64_t n = ++utterances_;
+  auto &u = utterances_open_[n];
+  open_utterance_ = n;
+  const auto max_samples = static_cast<std::size_t>((audio.max_utterance_seconds + 1) * audio::kPipelineRate);
+  u.call = chains->stt()->start(SttLink::make(weak_target(), strand_, n), max_samples);
+  if (state() == State::idle) set_state(State::listening);
+}
+
+void Session::on_utterance_frame(std::span<const std::int16_t, audio::kFrameSamples> frame) {
+  if (open_utterance_ == 0) return;
+  const auto it = utterances_open_.find(open_utterance_);
+  if (it != utterances_open_.end() && it->second.call) it->second.call->feed(frame.data(), frame.size());
+}
+
+void Session::on_utterance_end(std::int64_t, const audio::UtteranceMetrics &metrics) {
+  emit(event::AudioMetrics{metrics});
+  const auto it = utterances_open_.find(open_utterance_);
+  open_utterance_ = 0;
+  if (it == utterances_open_.end()) return;
+  it->second.ended = context_->clock.now();
+  it->second.seconds = static_cast<double>(metrics.duration_ms) / 1000.0;
+  if (!turn_) set_state(State::thinking);
+  if (it->second.call) it->second.call->finish();
+}
+
+void Session::on_barge_in(std::int64_t) {
+  if (turn_ || state() == State::speaking) stop_turn("barge-in");
+}
+
+void Session::stt_partial(std::uint64_t, const std::string &text) {
+  if (closed_ || text.empty()) return;
+  emit(event::Transcript{"", text, false, 0, context_->wall_now()});
+}
+
+void Session::stt_final(std::uint64_t utterance, const std::string &text, float confidence) {
+  const auto it = utterances_open_.find(utterance);
+  if (closed_ || it == utterances_open_.end()) return;
+  it->second.final_text += (it->second.final_text.empty() || text.empty() ? "" : " ") + text;
+  it->second.confidence = confidence;
+}
+
+void Session::stt_done(std::uint64_t utterance, const Outcome &outcome) {
+  const auto it = utterances_open_.find(utterance);
+  if (it == utterances_open_.end()) return;
+  Utterance u = std::move(it->second);
+  utterances_open_.erase(it);
+  if (closed_) return;
+  if (!outcome.ok()) {
+    emit(event::Error{"stt_failed", "speech could not be recognised: " + outcome.message});
+  }
+  if (u.final_text.empty() || !outcome.ok()) {
+    // Nothing was said (noise, a cough) or nothing could be heard: no turn.
+    if (!turn_ && state() == State::thinking) set_state(resting_state());
+    return;
+  }
+  const auto now = context_->clock.now();
+  const double transcript_ms = std::chrono::duration<double, std::milli>(now - u.ended).count();
+  const std::string user_id = new_id();
+  emit(event::Transcript{user_id, u.final_text, true, u.confidence, context_->wall_now()});
+  receive({std::move(u.final_text), user_id, true, u.ended, transcript_ms, u.seconds});
+}
+
+void Session::send_text(std::string text, bool with_audio) {
+  touch();
+  const auto now = context_->clock.now();
+  strand_->post([self = shared_from_this(), text = std::move(text), with_audio, now]() mutable {
+    if (self->closed_) return;
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      self->emit(event::Error{"empty_message", "the message has no text"});
+      return;
+    }
+    self->receive({std::move(text), new_id(), with_audio, now, -1, 0});
+  });
+}
+
+void Session::receive(Message message) {
+  if (turn_) {
+    if (context_->settings()->conversation.during_turn == "queue") {
+      queued_.push_back(std::move(message));
+      return;
+    }
+    finish_turn(true);
+  }
+  start_turn(std::move(message));
+}
+
+void Session::interrupt() {
+  touch();
+  cut_turn_.store(current_turn_.load(std::memory_order_acquire), std::memory_order_release);
+  strand_->post([self = shared_from_this()] {
+    if (!self->closed_) self->stop_turn("interrupt");
+  });
+}
+
+void Session::stop_turn(const char *reason) {
+  cut_turn_.store(current_turn_.load());
+  queued_.clear();
+  if (playback_timer_) {
+    playback_timer_->cancel();
+    playback_timer_.reset();
+  }
+  if (turn_) finish_turn(true);
+  emit(event::InterruptAck{reason});
+  busy_ = false;
+  set_state(resting_state());
+}
+
+void Session::close() {
+  strand_->post([self = shared_from_this()] {
+    if (self->closed_) return;
+    self->cut_turn_.store(self->current_turn_.load());
+    self->queued_.clear();
+    if (self->turn_) self->finish_turn(true);
+    for (auto &[n, u] : self->utterances_open_) {
+      if (u.call) u.call->cancel();
+    }
+    self->utterances_open_.clear();
+    if (self->playback_timer_) self->playback_timer_->cancel();
+    self->observer_.reset();
+    self->closed_ = true;
+  });
+}
+
+State Session::resting_state() const {
+  return taking_audio_ ? State::listening : State::idle;
+}
+
+void Session::set_state(State next) {
+  const State before = state_.exchange(next, std::memory_order_acq_rel);
+  if (auto *path = path_.load(std::memory_order_acquire)) path->set_speaking(next == State::speaking);
+  if (before != next) emit(event::StateChange{before, next});
+}
+
+void Session::emit(EventBody body) {
+  if (!observer_ || closed_) return;
+  observer_->on_event(Event{id_, body});
+}
+
+}  // namespace switchboard::conversation

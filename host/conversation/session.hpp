@@ -1,0 +1,157 @@
+// One conversation: its state machine (idle → listening → thinking →
+// speaking → listening/idle), its audio path and the turns it runs through
+// the chains. Every change goes out as a typed event to the observer.
+//
+// Threads: push_audio/end_audio belong to the session's network side (one
+// caller at a time); the other public methods may be called from any
+// thread. Everything else runs on the session's strand, so the session's
+// state needs no lock and its events leave in order.
+//
+// One turn at a time. A message that arrives during a turn (a final
+// transcript or a text) interrupts it when conversation.during_turn is
+// "interrupt" (the default: what the user says now matters more than the
+// rest of the old answer), or waits for it to end when "queue".
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audio/audio_input.hpp"
+#include "audio/audio_path.hpp"
+#include "conversation/chain_links.hpp"
+#include "conversation/engine_context.hpp"
+#include "conversation/events.hpp"
+#include "conversation/turn.hpp"
+#include "core/strand.hpp"
+
+namespace switchboard::conversation {
+
+class Session : public std::enable_shared_from_this<Session>, public LinkTarget, private audio::AudioPathListener {
+ public:
+  Session(std::string id, std::shared_ptr<EngineContext> context);
+  ~Session() override;
+  Session(const Session &) = delete;
+  Session &operator=(const Session &) = delete;
+
+  const std::string &id() const noexcept { return id_; }
+  State state() const noexcept { return state_.load(std::memory_order_acquire); }
+  // Seconds since the epoch of the last thing that happened.
+  double last_activity() const noexcept { return last_activity_.load(std::memory_order_relaxed); }
+  bool busy() const noexcept { return busy_.load(std::memory_order_relaxed); }
+
+  // The observer gets every event from now on (and the current state first);
+  // a later attach replaces it. Detach with the same observer.
+  void attach(std::shared_ptr<SessionObserver> observer);
+  void detach(const SessionObserver *observer);
+
+  // [network side] One audio message (see audio::AudioInput for formats).
+  // False with the reason when it cannot be decoded; the session goes on.
+  bool push_audio(std::span<const std::uint8_t> bytes, std::string &error, int declared_rate = 16000,
+                  int declared_channels = 1);
+  // [network side] The audio stream is over: an utterance in progress ends.
+  void end_audio();
+
+  // A typed message. with_audio: the answer is spoken as well as written.
+  void send_text(std::string text, bool with_audio);
+  // Stops the turn (answer and speech) and acknowledges; the next turn works.
+  void interrupt();
+  // Ends everything in flight; nothing is emitted after.
+  void close();
+
+  // [network side] Audio the session could not keep up with.
+  std::uint64_t dropped_samples() const noexcept { return path_owner_ ? path_owner_->overruns() : 0; }
+
+ private:
+  // LinkTarget: what the chains report, on the strand.
+  void stt_partial(std::uint64_t utterance, const std::string &text) override;
+  void stt_final(std::uint64_t utterance, const std::string &text, float confidence) override;
+  void stt_done(std::uint64_t utterance, const Outcome &outcome) override;
+  void llm_token(std::uint64_t turn, const std::string &text) override;
+  void llm_usage(std::uint64_t turn, std::uint32_t prompt, std::uint32_t completion) override;
+  void llm_done(std::uint64_t turn, const Outcome &outcome, const std::string &provider) override;
+  void tts_audio(std::uint64_t turn, std::size_t sentence, const std::vector<std::int16_t> &samples,
+                 std::uint32_t rate) override;
+  void tts_restart(std::uint64_t turn, std::size_t sentence) override;
+  void tts_sentence_done(std::uint64_t turn, std::size_t sentence, const std::string &provider) override;
+  void tts_done(std::uint64_t turn, const Outcome &outcome) override;
+
+  // AudioPathListener: what the audio path finds, on the strand (in pump).
+  void on_vad(bool is_speech, bool speech_ended) override;
+  void on_utterance_start(std::int64_t start_ms) override;
+  void on_utterance_frame(std::span<const std::int16_t, audio::kFrameSamples> frame) override;
+  void on_utterance_end(std::int64_t end_ms, const audio::UtteranceMetrics &metrics) override;
+  void on_barge_in(std::int64_t at_ms) override;
+
+  struct Message {
+    std::string text;
+    std::string user_id;  // its history entry
+    bool with_audio;
+    core::TimePoint started;
+    double transcript_ms;
+    double audio_seconds;
+  };
+  struct Utterance {
+    std::shared_ptr<resilience::SttCall> call;
+    core::TimePoint ended{};  // the end of speech
+    double seconds = 0;
+    std::string final_text;
+    float confidence = 0;
+  };
+
+  // On the strand.
+  void schedule_pump();
+  void pump();
+  void receive(Message message);
+  void start_turn(Message message);
+  void speak(Turn &turn, std::string sentence);
+  void flush_cached(Turn &turn);
+  void send_audio(Turn &turn, std::size_t sentence, std::span<const std::int16_t> samples, std::uint32_t rate);
+  void maybe_finish(Turn &turn);
+  void on_text(Turn &turn, const std::string &text);
+  void finish_turn(bool interrupted);
+  void rest(const Turn &finished);
+  void stop_turn(const char *reason);
+  void fail(Turn &turn, const char *code, const std::string &message);
+  void set_state(State next);
+  void emit(EventBody body);
+  void touch();
+  std::weak_ptr<LinkTarget> weak_target() { return std::weak_ptr<LinkTarget>(shared_from_this()); }
+  State resting_state() const;
+
+  const std::string id_;
+  std::shared_ptr<EngineContext> context_;
+  std::shared_ptr<core::Strand> strand_;
+  std::atomic<State> state_{State::idle};
+  std::atomic<double> last_activity_{0};
+  std::atomic<bool> busy_{false};  // a turn is running
+  // Set at once by interrupt() from any thread: audio of turns up to this
+  // number is no longer sent, even before the strand gets to the interrupt.
+  std::atomic<std::uint64_t> cut_turn_{0};
+  std::atomic<std::uint64_t> current_turn_{0};
+
+  // Network side.
+  audio::AudioInput input_;
+  std::vector<std::int16_t> decoded_;
+  std::unique_ptr<audio::AudioPath> path_owner_;  // made on the first audio, then kept
+  std::atomic<audio::AudioPath *> path_{nullptr};  // published to the strand
+  std::atomic<bool> pump_pending_{false};
+  std::shared_ptr<Session> pump_keep_;  // holds the session while a pump is queued
+
+  // Strand side.
+  std::shared_ptr<SessionObserver> observer_;
+  bool closed_ = false;
+  bool taking_audio_ = false;
+  std::unique_ptr<Turn> turn_;
+  std::uint64_t turns_started_ = 0;
+  std::deque<Message> queued_;
+  std::uint64_t utterances_ = 0;
+  std::map<std::uint64_t, Utterance> utterances_open_;
+  std::uint64_t open_utterance_ = 0;  // receiving frames now (0: none)
+  core::TimerPtr playback_timer_;
+};
+
+}  // namespace switchboard::conversation
