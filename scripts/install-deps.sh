@@ -17,8 +17,9 @@ packages=(
   libwebrtc-audio-processing-dev
   # offline speech providers
   flite1-dev libespeak-ng-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
-  # audio core benchmark comparison
-  libconcurrentqueue-dev
+  # benchmark comparisons: the lock-free queue next to the ring, and
+  # PocketSphinx's own command-line decoder next to the engine
+  libconcurrentqueue-dev pocketsphinx
 )
 
 missing=()

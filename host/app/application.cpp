@@ -143,12 +143,13 @@ void Application::start_conversations() {
     spdlog::error("sessions: {}; keeping them in memory instead", e.what());
     store = store::memory_store();
   }
-  conversation::EngineServices services{executor_, clock_, metrics_, [this] { return chains(); },
-                                        [this] { return cache(); }, [] {
-                                          return std::chrono::duration<double>(
-                                                     std::chrono::system_clock::now().time_since_epoch())
-                                              .count();
-                                        }};
+  conversation::EngineServices services{
+      executor_,
+      clock_,
+      metrics_,
+      [this] { return chains(); },
+      [this] { return cache(); },
+      [] { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }};
   std::lock_guard lock(expiry_mutex_);
   conversations_ = std::make_unique<conversation::Conversations>(std::move(store), config_, std::move(services));
   schedule_expiry();
@@ -201,8 +202,8 @@ void Application::start(bool with_transports) {
   }
   std::lock_guard lock(mutex_);
   spdlog::info("switchboard ready: stt={} llm={} tts={} cache={} sessions={} transports={}", names(*chains_->stt()),
-               names(*chains_->llm()), names(*chains_->tts()), cache_ ? cache_->name() : "none",
-               config_.sessions.store, transports_.size());
+               names(*chains_->llm()), names(*chains_->tts()), cache_ ? cache_->name() : "none", config_.sessions.store,
+               transports_.size());
 }
 
 void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> registry) {

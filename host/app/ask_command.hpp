@@ -1,6 +1,8 @@
 // `switchboard ask`: one or more llm turns through the configured chain, from
 // the command line: the answer streams to stdout, each turn's provider,
 // fallbacks and time to stderr. For trying providers and watching failover.
+// With --listen or --speak, whole turns through a session instead: a
+// recording is heard, answered and (with --speak) spoken to a WAV file.
 #pragma once
 
 #include <iosfwd>

@@ -10,6 +10,8 @@ std::string usage() {
          "  switchboard plugins [--config FILE]   list the plugins found and those refused\n"
          "  switchboard ask --config FILE TEXT    send TEXT through the llm chain, print the answer\n"
          "                     [--repeat N]       N turns, to watch breakers and fallbacks\n"
+         "                     [--listen IN.wav]  a whole turn through a session: IN.wav in place of\n"
+         "                     [--speak OUT.wav]  TEXT, and/or the spoken answer written to OUT.wav\n"
          "  switchboard --version\n"
          "options:\n"
          "  --log-level LEVEL                     trace, debug, info, warn, error or off\n";
@@ -24,11 +26,14 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
   bool named = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string &arg = args[i];
-    if (arg == "--config" || arg == "-c" || arg == "--log-level") {
+    if (arg == "--config" || arg == "-c" || arg == "--log-level" || arg == "--listen" || arg == "--speak") {
       if (i + 1 >= args.size()) {
         return arg + " needs a value";
       }
-      (arg == "--log-level" ? cmd.log_level : cmd.config) = args[++i];
+      (arg == "--log-level" ? cmd.log_level
+       : arg == "--listen"  ? cmd.listen
+       : arg == "--speak"   ? cmd.speak
+                            : cmd.config) = args[++i];
     } else if (arg.rfind("--config=", 0) == 0) {
       cmd.config = arg.substr(9);
     } else if (arg == "--repeat") {
@@ -70,8 +75,14 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
       cmd.config.empty()) {
     return "--config FILE is required";
   }
-  if (cmd.name == Command::Name::ask && cmd.text.empty()) {
-    return "ask needs the text to send";
+  if (cmd.name == Command::Name::ask && cmd.text.empty() && cmd.listen.empty()) {
+    return "ask needs the text to send (or --listen FILE)";
+  }
+  if ((!cmd.listen.empty() || !cmd.speak.empty()) && cmd.name != Command::Name::ask) {
+    return "--listen and --speak go with ask";
+  }
+  if (!cmd.listen.empty() && !cmd.text.empty()) {
+    return "ask takes TEXT or --listen FILE, not both";
   }
   if (cmd.repeat != 1 && cmd.name != Command::Name::ask) {
     return "--repeat goes with ask";

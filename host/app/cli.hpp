@@ -20,6 +20,8 @@ struct Command {
   bool print = false;     // check --print: show the effective config, secrets hidden
   std::string text;       // ask: the user's message
   int repeat = 1;         // ask: how many turns
+  std::string listen;     // ask: a recording to transcribe and answer, instead of text
+  std::string speak;      // ask: where to write the spoken answer (WAV)
 };
 
 // A Command, or the error message for a command line that makes no sense.

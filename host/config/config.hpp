@@ -89,8 +89,8 @@ struct SessionSettings {
 // How a turn runs (see docs/conversation.md).
 struct ConversationSettings {
   std::string system_prompt;
-  int history_turns = 10;     // earlier user messages (with their answers) sent to the llm; 0: all
-  int history_tokens = 2000;  // and about this many tokens of them; 0: no limit
+  int history_turns = 10;                 // earlier user messages (with their answers) sent to the llm; 0: all
+  int history_tokens = 2000;              // and about this many tokens of them; 0: no limit
   std::string during_turn = "interrupt";  // a new message during a turn: interrupt or queue
   std::string voice;                      // the tts voice; empty: each provider's own
   bool cache_tts = true;                  // speech from the cache when there is one

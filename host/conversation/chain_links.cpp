@@ -21,9 +21,8 @@ void SttLink::on_partial(std::string_view text) {
 }
 
 void SttLink::on_final(std::string_view text, float confidence, std::string_view) {
-  forward([text = std::string(text), confidence](LinkTarget &t, std::uint64_t tag) {
-    t.stt_final(tag, text, confidence);
-  });
+  forward(
+      [text = std::string(text), confidence](LinkTarget &t, std::uint64_t tag) { t.stt_final(tag, text, confidence); });
 }
 
 void SttLink::on_done(const Outcome &outcome) {
@@ -61,10 +60,8 @@ TtsLink &TtsLink::make(std::weak_ptr<LinkTarget> target, std::shared_ptr<core::S
 }
 
 void TtsLink::on_audio(std::size_t sentence, const std::int16_t *samples, std::size_t count, std::uint32_t rate) {
-  forward([sentence, audio = std::vector<std::int16_t>(samples, samples + count), rate](LinkTarget &t,
-                                                                                       std::uint64_t tag) {
-    t.tts_audio(tag, sentence, audio, rate);
-  });
+  forward([sentence, audio = std::vector<std::int16_t>(samples, samples + count), rate](
+              LinkTarget &t, std::uint64_t tag) { t.tts_audio(tag, sentence, audio, rate); });
 }
 
 void TtsLink::on_sentence_done(std::size_t sentence) {

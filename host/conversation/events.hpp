@@ -84,9 +84,9 @@ struct Error {
 
 }  // namespace event
 
-using EventBody = std::variant<event::StateChange, event::VadStatus, event::AudioMetrics, event::Transcript,
-                               event::TextChunk, event::AudioChunk, event::TurnComplete, event::InterruptAck,
-                               event::Error>;
+using EventBody =
+    std::variant<event::StateChange, event::VadStatus, event::AudioMetrics, event::Transcript, event::TextChunk,
+                 event::AudioChunk, event::TurnComplete, event::InterruptAck, event::Error>;
 
 struct Event {
   std::string_view session_id;

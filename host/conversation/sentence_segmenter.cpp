@@ -7,9 +7,9 @@
 namespace switchboard::conversation {
 namespace {
 
-constexpr std::array<std::string_view, 18> kAbbreviations = {
-    "mr", "mrs", "ms", "dr", "st", "prof", "sr", "jr", "vs", "etc", "e.g", "i.e", "no", "approx", "fig", "inc", "ltd",
-    "mt"};
+constexpr std::array<std::string_view, 18> kAbbreviations = {"mr", "mrs",    "ms",  "dr",  "st",  "prof",
+                                                             "sr", "jr",     "vs",  "etc", "e.g", "i.e",
+                                                             "no", "approx", "fig", "inc", "ltd", "mt"};
 
 bool is_space(char c) {
   return std::isspace(static_cast<unsigned char>(c)) != 0;
@@ -32,7 +32,8 @@ bool SentenceSegmenter::is_abbreviation(std::size_t dot) const {
   std::size_t start = dot;
   while (start > 0 && !is_space(buffer_[start - 1])) --start;
   std::string word;
-  for (std::size_t i = start; i < dot; ++i) word += static_cast<char>(std::tolower(static_cast<unsigned char>(buffer_[i])));
+  for (std::size_t i = start; i < dot; ++i)
+    word += static_cast<char>(std::tolower(static_cast<unsigned char>(buffer_[i])));
   if (word.size() == 1 && std::isalpha(static_cast<unsigned char>(word[0]))) return true;  // an initial: "J. Smith"
   return std::find(kAbbreviations.begin(), kAbbreviations.end(), word) != kAbbreviations.end();
 }
@@ -45,8 +46,8 @@ std::size_t SentenceSegmenter::find_end() const {
       end = i + 1;
     } else if (c == '.' || c == '!' || c == '?') {
       std::size_t j = i + 1;
-      while (j < buffer_.size() && (is_closing(buffer_[j]) || buffer_[j] == '.' || buffer_[j] == '!' ||
-                                    buffer_[j] == '?')) {
+      while (j < buffer_.size() &&
+             (is_closing(buffer_[j]) || buffer_[j] == '.' || buffer_[j] == '!' || buffer_[j] == '?')) {
         ++j;
       }
       // The end is known only once what follows is seen to be a space.

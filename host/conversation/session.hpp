@@ -136,7 +136,7 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   // Network side.
   audio::AudioInput input_;
   std::vector<std::int16_t> decoded_;
-  std::unique_ptr<audio::AudioPath> path_owner_;  // made on the first audio, then kept
+  std::unique_ptr<audio::AudioPath> path_owner_;   // made on the first audio, then kept
   std::atomic<audio::AudioPath *> path_{nullptr};  // published to the strand
   std::atomic<bool> pump_pending_{false};
   std::shared_ptr<Session> pump_keep_;  // holds the session while a pump is queued

@@ -272,9 +272,8 @@ void Session::rest(const Turn &finished) {
   }
   busy_ = false;
   if (state() == State::speaking && finished.audio_seconds > 0) {
-    const auto playback_end =
-        finished.first_audio_at + std::chrono::duration_cast<core::Duration>(
-                                      std::chrono::duration<double>(finished.audio_seconds));
+    const auto playback_end = finished.first_audio_at + std::chrono::duration_cast<core::Duration>(
+                                                            std::chrono::duration<double>(finished.audio_seconds));
     const auto now = context_->clock.now();
     if (playback_end > now) {
       const std::uint64_t number = finished.number;

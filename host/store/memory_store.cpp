@@ -70,7 +70,7 @@ class MemoryStore : public SessionStore {
     return n;
   }
 
- void touch(const std::string &id, double now) override {
+  void touch(const std::string &id, double now) override {
     std::lock_guard lock(mutex_);
     auto &s = create_locked(id, now);
     s.last_activity = std::max(s.last_activity, now);

@@ -168,7 +168,7 @@ class SqliteStore : public SessionStore {
     return static_cast<std::size_t>(sqlite3_changes(db_));
   }
 
- void touch(const std::string &id, double now) override {
+  void touch(const std::string &id, double now) override {
     std::lock_guard lock(mutex_);
     create_locked(id, now);
     Statement(db_, "UPDATE sessions SET last_activity = max(last_activity, ?2) WHERE id = ?1")

@@ -3,6 +3,7 @@
 //
 // config:
 //   sample_rate: 16000, frequency: 440, ms_per_char: 50, chunk_ms: 20
+//   first_chunk_ms: 0                  latency before the first chunk
 //   chunk_interval_ms: 0               pace between chunks
 //   fail_on: "..."                     fail a text that contains this
 //   fail_after_chunks: 0               ... after sending this many chunks of it
@@ -41,6 +42,7 @@ class ToneTts : public sdk::Tts {
     ms_per_char_ = c.value("ms_per_char", 50);
     chunk_ms_ = c.value("chunk_ms", 20);
     interval_ms_ = c.value("chunk_interval_ms", 0);
+    first_chunk_ms_ = c.value("first_chunk_ms", 0);
     fail_on_ = c.value("fail_on", "");
     fail_after_ = c.value("fail_after_chunks", 0);
   }
@@ -48,8 +50,8 @@ class ToneTts : public sdk::Tts {
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
     if (!cfg::allow_only(c,
-                         {"sample_rate", "frequency", "ms_per_char", "chunk_ms", "chunk_interval_ms", "fail_on",
-                          "fail_after_chunks"},
+                         {"sample_rate", "frequency", "ms_per_char", "chunk_ms", "chunk_interval_ms", "first_chunk_ms",
+                          "fail_on", "fail_after_chunks"},
                          errors)) {
       return;
     }
@@ -58,6 +60,7 @@ class ToneTts : public sdk::Tts {
     cfg::expect_integer(c, "ms_per_char", errors, 1, 1000);
     cfg::expect_integer(c, "chunk_ms", errors, 1, 1000);
     cfg::expect_integer(c, "chunk_interval_ms", errors, 0, 10000);
+    cfg::expect_integer(c, "first_chunk_ms", errors, 0, 600000);
     cfg::expect_string(c, "fail_on", errors);
     cfg::expect_integer(c, "fail_after_chunks", errors, 0, 1000000);
   }
@@ -77,7 +80,7 @@ class ToneTts : public sdk::Tts {
     if (!fail_on_.empty() && request.text.find(fail_on_) != std::string::npos) s->fail_after = fail_after_;
     // The subscription holds the synthesis until it ends (see llm-scripted).
     s->on_cancel = cancel.on_cancel([this, s] { schedule(s, 0); });
-    schedule(s, 0);
+    schedule(s, first_chunk_ms_);
   }
 
  private:
@@ -121,6 +124,7 @@ class ToneTts : public sdk::Tts {
   int ms_per_char_;
   int chunk_ms_;
   int interval_ms_;
+  int first_chunk_ms_;
   std::string fail_on_;
   int fail_after_;
 };

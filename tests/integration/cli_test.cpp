@@ -173,6 +173,21 @@ TEST(Cli, AskFailsClearlyWhenEveryProviderFails) {
       << r.err;
 }
 
+TEST(Cli, AskHearsARecordingAndSpeaksTheAnswerOffline) {
+  const auto out = write_config("answer.wav", "");
+  const std::string recording = std::string(SWITCHBOARD_TESTDATA_DIR) + "/speech/crying.wav";
+  const auto r = run(kBinary, {"ask", "--config", kDefaultConfig, "--log-level", "warn", "--listen", recording,
+                               "--speak", out.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("heard: my baby will not stop crying"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("hunger"), std::string::npos) << "the knowledge base's answer about crying: " << r.out;
+  EXPECT_NE(r.err.find("turn 1: answered by knowledge-base"), std::string::npos) << r.err;
+  std::ifstream in(out, std::ios::binary);
+  const std::vector<std::uint8_t> wav{std::istreambuf_iterator<char>(in), {}};
+  ASSERT_GT(wav.size(), 44u + 16000u * 2) << "more than a second of speech";
+  EXPECT_EQ(std::string(wav.begin(), wav.begin() + 4), "RIFF");
+}
+
 int bound_port(Process &p) {
   const std::string line = p.wait_for("listening on 127\\.0\\.0\\.1:[0-9]+");
   return line.empty() ? 0 : std::stoi(line.substr(line.rfind(':') + 1));

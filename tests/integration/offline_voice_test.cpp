@@ -47,10 +47,9 @@ TEST(OfflineVoice, EveryRecordingGetsATranscriptAnAnswerAndSpeech) {
       words += test::words_of(reference).size();
       wrong += e;
       std::cout << name << ": heard \"" << rec->finals.front() << "\" (" << e << " errors); answered \""
-                << turn.assistant_text.substr(0, 60) << "...\" by " << turn.llm_provider << "; "
-                << rec->audio_samples << " samples at " << rec->sample_rate << " Hz; transcript "
-                << turn.timings.transcript_ms << " ms, first audio " << turn.timings.first_audio_ms
-                << " ms after the end of speech\n";
+                << turn.assistant_text.substr(0, 60) << "...\" by " << turn.llm_provider << "; " << rec->audio_samples
+                << " samples at " << rec->sample_rate << " Hz; transcript " << turn.timings.transcript_ms
+                << " ms, first audio " << turn.timings.first_audio_ms << " ms after the end of speech\n";
     });
     session->detach(rec.get());
     ++files;

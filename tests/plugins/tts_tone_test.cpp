@@ -85,5 +85,16 @@ TEST(TtsTone, PacesChunksAndFailsOnCue) {
   EXPECT_EQ(broken.outcome.status, sdk::Status::retryable);
 }
 
+TEST(TtsTone, FirstChunkWaitsForItsLatency) {
+  Tone t(nlohmann::json{{"first_chunk_ms", 30}});
+  Audio a;
+  CancelSource cancel;
+  ASSERT_TRUE(synthesize(*t.tts, "hi", "", a, cancel).ok());
+  t.advance(milliseconds(29));
+  EXPECT_EQ(a.chunks, 0);
+  t.advance(milliseconds(2));
+  EXPECT_GT(a.chunks, 0);
+}
+
 }  // namespace
 }  // namespace switchboard::plugin

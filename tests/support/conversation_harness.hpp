@@ -90,13 +90,13 @@ struct ConversationHarness : ThreadedChainHarness {
       : ThreadedChainHarness(yaml, file) {
     if (config.cache) {
       std::string why;
-      cache = plugin::Instance::create(registry.find(config.cache->plugin), "cache", config.cache->config, context(),
-                                       why);
+      cache =
+          plugin::Instance::create(registry.find(config.cache->plugin), "cache", config.cache->config, context(), why);
       if (!cache) throw std::runtime_error("cache: " + why);
       created.push_back(cache);
     }
-    conversation::EngineServices services{executor, clock(), metrics, [this] { return chains; },
-                                          [this] { return cache; }, [this] { return wall_now(); }};
+    conversation::EngineServices services{
+        executor, clock(), metrics, [this] { return chains; }, [this] { return cache; }, [this] { return wall_now(); }};
     conversations = std::make_unique<conversation::Conversations>(std::move(store), config, std::move(services));
   }
   ~ConversationHarness() override {

@@ -5,7 +5,9 @@
 
 #include "plugin/outcome.hpp"
 #include "support/chain_harness.hpp"
+#include "support/conversation_harness.hpp"
 #include "support/done_signal.hpp"
+#include "support/scratch.hpp"
 
 namespace switchboard::app {
 namespace {
@@ -108,6 +110,36 @@ TEST(Application, AReloadKeepsUnchangedProvidersAndTheirBreakers) {
   after.reset();  // a caller holding chains past stop() would keep their instances
   app.stop();
   EXPECT_EQ(plugin::Instance::live(), 0);
+}
+
+TEST(Application, SessionsUseTheStoreTheConfigNamesAndAReloadAppliesTheNewRules) {
+  const auto db = test::scratch_file("app-test", "sessions", ".db");
+  const std::string chains =
+      "llm: [{name: l, plugin: llm-scripted, config: {reply: \"Hi there.\"}}]\n"
+      "tts: [{name: t, plugin: tts-tone}]\n";
+  {
+    Application app(config_of(chains + "sessions: {store: sqlite, path: " + db.string() + "}\n"), registry());
+    app.start();
+    auto rec = std::make_shared<test::Recorder>();
+    auto session = app.conversations()->session("persisted");
+    session->attach(rec);
+    session->send_text("hello", false);
+    ASSERT_TRUE(rec->wait_completes(1));
+
+    app.reload(config_of(chains + "sessions: {store: sqlite, path: " + db.string() +
+                         "}\nconversation: {during_turn: queue}\n"),
+               registry());
+    EXPECT_EQ(app.conversations()->context().settings()->conversation.during_turn, "queue");
+    app.stop();
+    EXPECT_EQ(app.conversations(), nullptr);
+  }
+  Application again(config_of(chains + "sessions: {store: sqlite, path: " + db.string() + "}\n"), registry());
+  again.start();
+  const auto view = again.conversations()->get("persisted");
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->record.history.size(), 2u);
+  again.stop();
+  std::filesystem::remove(db);
 }
 
 }  // namespace

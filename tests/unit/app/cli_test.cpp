@@ -43,9 +43,21 @@ TEST(Cli, AskTakesTheRestAsText) {
   EXPECT_EQ(c.name, Command::Name::ask);
   EXPECT_EQ(c.text, "what is new");
   EXPECT_EQ(c.repeat, 3);
-  EXPECT_EQ(error_of({"ask", "--config", "a.yaml"}), "ask needs the text to send");
+  EXPECT_EQ(error_of({"ask", "--config", "a.yaml"}), "ask needs the text to send (or --listen FILE)");
   EXPECT_EQ(error_of({"ask", "--config", "a.yaml", "x", "--repeat", "0"}), "--repeat takes a number from 1 to 10000");
   EXPECT_EQ(error_of({"check", "--config", "a.yaml", "--repeat", "2"}), "--repeat goes with ask");
+}
+
+TEST(Cli, AskListensToARecordingOrSpeaksTheAnswer) {
+  const auto voice = parsed({"ask", "--config", "a.yaml", "--listen", "in.wav", "--speak", "out.wav"});
+  EXPECT_EQ(voice.listen, "in.wav");
+  EXPECT_EQ(voice.speak, "out.wav");
+  EXPECT_TRUE(voice.text.empty());
+  EXPECT_EQ(parsed({"ask", "--config", "a.yaml", "--speak", "o.wav", "hi", "there"}).text, "hi there");
+  EXPECT_EQ(error_of({"ask", "--config", "a.yaml", "--listen", "in.wav", "hello"}),
+            "ask takes TEXT or --listen FILE, not both");
+  EXPECT_EQ(error_of({"check", "--config", "a.yaml", "--speak", "o.wav"}), "--listen and --speak go with ask");
+  EXPECT_EQ(error_of({"ask", "--config", "a.yaml", "--listen"}), "--listen needs a value");
 }
 
 TEST(Cli, ExplainsWhatIsWrong) {

@@ -47,9 +47,9 @@ TEST(Session, TextTurnWithAudioStreamsTextThenAudioThenCompletesWithTimings) {
   rec->read([&] {
     EXPECT_EQ(rec->text, kTwoSentences);
     // Speech at 10 ms per character, every sentence of the answer.
-    EXPECT_EQ(rec->audio_samples, (std::string("Babies sleep a lot.").size() +
-                                   std::string("Most need fourteen hours a day.").size()) *
-                                      160);
+    EXPECT_EQ(
+        rec->audio_samples,
+        (std::string("Babies sleep a lot.").size() + std::string("Most need fourteen hours a day.").size()) * 160);
     const auto &c = rec->completes.front();
     EXPECT_FALSE(c.interrupted);
     EXPECT_TRUE(c.with_audio);
@@ -63,8 +63,8 @@ TEST(Session, TextTurnWithAudioStreamsTextThenAudioThenCompletesWithTimings) {
     const auto first_audio = index_of(rec->log, "audio");
     EXPECT_LT(first_text, first_audio);
     EXPECT_LT(first_audio, index_of(rec->log, "complete"));
-    EXPECT_EQ(rec->states, (std::vector<State>{State::idle, State::listening, State::thinking, State::speaking,
-                                               State::listening}));
+    EXPECT_EQ(rec->states,
+              (std::vector<State>{State::idle, State::listening, State::thinking, State::speaking, State::listening}));
     for (const auto &id : rec->session_ids) EXPECT_EQ(id, "s1");
   });
 
@@ -141,8 +141,8 @@ TEST(Session, MessageDuringATurnInterruptsItByDefault) {
 }
 
 TEST(Session, MessageDuringATurnWaitsWhenTheRuleIsQueue) {
-  ConversationHarness h(chains_yaml(kTwoSentences, "{ms_per_char: 5, chunk_interval_ms: 2}",
-                                    "conversation: {during_turn: queue}\n"));
+  ConversationHarness h(
+      chains_yaml(kTwoSentences, "{ms_per_char: 5, chunk_interval_ms: 2}", "conversation: {during_turn: queue}\n"));
   auto session = h.conversations->session();
   auto rec = std::make_shared<Recorder>();
   session->attach(rec);
@@ -174,8 +174,8 @@ TEST(Session, RepeatedSentencesAreSpokenFromTheCache) {
 }
 
 TEST(Session, AnswersComeFromTheCacheOnlyWhenEnabled) {
-  ConversationHarness h(chains_yaml(kTwoSentences, "{}",
-                                    "cache: {plugin: cache-memory}\nconversation: {cache_llm_answers: true}\n"));
+  ConversationHarness h(
+      chains_yaml(kTwoSentences, "{}", "cache: {plugin: cache-memory}\nconversation: {cache_llm_answers: true}\n"));
   auto session = h.conversations->session();
   auto rec = std::make_shared<Recorder>();
   session->attach(rec);
