@@ -88,6 +88,9 @@ struct BasicChainHarness : Host {
     }
     // A call that never ended still holds its provider: that is a leak.
     if (!all_gone()) ADD_FAILURE() << "a plugin instance is still held after every call should have ended";
+    // The workers go before the wheel does: a tick already due must not run
+    // on a wheel that is gone (the host stops its workers first too).
+    if constexpr (!std::is_base_of_v<ManualHost, Host>) this->executor.stop();
   }
 
   config::Config config;
