@@ -212,6 +212,20 @@ void check_unique_names(const std::vector<ProviderSpec> &chain, const YamlDocume
   }
 }
 
+ConversationSettings decode_conversation(const json &conv) {
+  ConversationSettings c;
+  read(conv, "system_prompt", c.system_prompt);
+  read(conv, "history_turns", c.history_turns);
+  read(conv, "history_tokens", c.history_tokens);
+  read(conv, "during_turn", c.during_turn);
+  read(conv, "voice", c.voice);
+  read(conv, "cache_tts", c.cache_tts);
+  read(conv, "cache_llm_answers", c.cache_llm_answers);
+  read(conv, "llm_max_tokens", c.llm_max_tokens);
+  read(conv, "llm_temperature", c.llm_temperature);
+  return c;
+}
+
 AudioSettings decode_audio(const json &a) {
   AudioSettings out;
   read(a, "min_speech_ms", out.min_speech_ms);
@@ -317,16 +331,7 @@ Config decode(const YamlDocument &doc, Diagnostics &diags) {
   read(member(root, "sessions"), "idle_timeout_seconds", c.sessions.idle_timeout_seconds);
   read(member(root, "sessions"), "path", c.sessions.path);
   if (!c.sessions.path.empty()) c.sessions.path = (base / c.sessions.path).lexically_normal().string();
-  const json &conv = member(root, "conversation");
-  read(conv, "system_prompt", c.conversation.system_prompt);
-  read(conv, "history_turns", c.conversation.history_turns);
-  read(conv, "history_tokens", c.conversation.history_tokens);
-  read(conv, "during_turn", c.conversation.during_turn);
-  read(conv, "voice", c.conversation.voice);
-  read(conv, "cache_tts", c.conversation.cache_tts);
-  read(conv, "cache_llm_answers", c.conversation.cache_llm_answers);
-  read(conv, "llm_max_tokens", c.conversation.llm_max_tokens);
-  read(conv, "llm_temperature", c.conversation.llm_temperature);
+  c.conversation = decode_conversation(member(root, "conversation"));
   c.audio = decode_audio(member(root, "audio"));
   c.transports = decode_transports(root);
   check_meaning(c, doc, diags);

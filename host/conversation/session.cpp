@@ -129,19 +129,19 @@ void Session::on_utterance_start(std::int64_t) {
   open_utterance_ = n;
   const auto max_samples = static_cast<std::size_t>((audio.max_utterance_seconds + 1) * audio::kPipelineRate);
   u.call = chains->stt()->start(SttLink::make(weak_target(), strand_, n), max_samples);
+  feeding_ = u.call;
   if (state() == State::idle) set_state(State::listening);
 }
 
 void Session::on_utterance_frame(std::span<const std::int16_t, audio::kFrameSamples> frame) {
-  if (open_utterance_ == 0) return;
-  const auto it = utterances_open_.find(open_utterance_);
-  if (it != utterances_open_.end() && it->second.call) it->second.call->feed(frame.data(), frame.size());
+  if (feeding_) feeding_->feed(frame.data(), frame.size());
 }
 
 void Session::on_utterance_end(std::int64_t, const audio::UtteranceMetrics &metrics) {
   emit(event::AudioMetrics{metrics});
   const auto it = utterances_open_.find(open_utterance_);
   open_utterance_ = 0;
+  feeding_.reset();
   if (it == utterances_open_.end()) return;
   it->second.ended = context_->clock.now();
   it->second.seconds = static_cast<double>(metrics.duration_ms) / 1000.0;
@@ -219,7 +219,6 @@ void Session::interrupt() {
 }
 
 void Session::stop_turn(const char *reason) {
-  cut_turn_.store(current_turn_.load());
   queued_.clear();
   if (playback_timer_) {
     playback_timer_->cancel();
@@ -234,13 +233,13 @@ void Session::stop_turn(const char *reason) {
 void Session::close() {
   strand_->post([self = shared_from_this()] {
     if (self->closed_) return;
-    self->cut_turn_.store(self->current_turn_.load());
     self->queued_.clear();
     if (self->turn_) self->finish_turn(true);
     for (auto &[n, u] : self->utterances_open_) {
       if (u.call) u.call->cancel();
     }
     self->utterances_open_.clear();
+    self->feeding_.reset();
     if (self->playback_timer_) self->playback_timer_->cancel();
     self->observer_.reset();
     self->closed_ = true;

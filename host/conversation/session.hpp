@@ -150,7 +150,8 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   std::deque<Message> queued_;
   std::uint64_t utterances_ = 0;
   std::map<std::uint64_t, Utterance> utterances_open_;
-  std::uint64_t open_utterance_ = 0;  // receiving frames now (0: none)
+  std::uint64_t open_utterance_ = 0;              // receiving frames now (0: none)
+  std::shared_ptr<resilience::SttCall> feeding_;  // its stt call
   core::TimerPtr playback_timer_;
 };
 

@@ -1,7 +1,6 @@
 // The session's turns: the answer streamed from the llm chain, cut into
 // sentences and spoken through the tts chain (or from the cache), in order.
 #include <algorithm>
-#include <sstream>
 
 #include "conversation/ids.hpp"
 #include "conversation/session.hpp"
@@ -12,13 +11,6 @@ namespace switchboard::conversation {
 namespace {
 
 using Ms = std::chrono::duration<double, std::milli>;
-
-std::int64_t words(const std::string &text) {
-  std::istringstream in(text);
-  std::int64_t n = 0;
-  for (std::string w; in >> w;) ++n;
-  return n;
-}
 
 // Cached speech goes out in pieces of at most 200 ms, like synthesised speech.
 std::size_t piece_samples(std::uint32_t rate) {
@@ -44,13 +36,13 @@ void Session::start_turn(Message message) {
   t.user_id = message.user_id;
   t.with_audio = message.with_audio;
   t.started = message.started;
-  t.transcript_ms = message.transcript_ms;
+  t.timings.transcript_ms = message.transcript_ms;
   t.chains = context_->chains();
   t.cache = conv.cache_tts || conv.cache_llm_answers ? context_->cache() : nullptr;
   t.voice = conv.voice;
   turn_ = std::move(turn);
 
-  context_->store.append(id_, {t.user_id, "user", t.user_text, context_->wall_now()}, words(t.user_text),
+  context_->store.append(id_, {t.user_id, "user", t.user_text, context_->wall_now()}, store::word_count(t.user_text),
                          message.audio_seconds);
   set_state(State::thinking);
 
@@ -125,7 +117,7 @@ void Session::speak(Turn &t, std::string sentence) {
   s.text = std::move(sentence);
   const bool use_cache = t.cache && context_->settings()->conversation.cache_tts;
   if (use_cache) {
-    const std::string provider = preferred_provider(*t.chains->tts());
+    const std::string provider = t.chains->tts()->current();
     std::optional<std::string> value;
     if (!provider.empty() && plugin::CacheClient(*t.cache).get(speech_key(provider, t.voice, s.text), value).ok() &&
         value && decode_speech(*value, s.rate, s.audio)) {
@@ -243,11 +235,10 @@ void Session::finish_turn(bool interrupted) {
   }
   const auto now = context_->clock.now();
   t.timings.total_ms = Ms(now - t.started).count();
-  t.timings.transcript_ms = t.transcript_ms;
   std::string assistant_id;
   if (!t.answer.empty()) {
     assistant_id = new_id();
-    const std::int64_t tokens = t.completion_tokens > 0 ? t.completion_tokens : words(t.answer);
+    const std::int64_t tokens = t.completion_tokens > 0 ? t.completion_tokens : store::word_count(t.answer);
     context_->store.append(id_, {assistant_id, "assistant", t.answer, context_->wall_now()}, tokens);
   }
   touch();

@@ -53,11 +53,4 @@ std::string answer_key(std::string_view user_text) {
   return key;
 }
 
-std::string preferred_provider(const resilience::TtsChain &chain) {
-  for (const auto &p : chain.providers()) {
-    if (p->enabled && p->breaker.available()) return p->name;
-  }
-  return {};
-}
-
 }  // namespace switchboard::conversation

@@ -1,14 +1,14 @@
 // The cache's two uses in a turn: speech (key: tts provider, voice, text;
 // value: the sample rate and PCM16 samples) and, when enabled, exact-match
-// answers (key: the user's message, case and spacing ignored).
+// answers (key: the user's message, case and spacing ignored). Cached
+// speech is used only when it is the provider the chain would pick now
+// (Chain::current()).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "resilience/tts_chain.hpp"
 
 namespace switchboard::conversation {
 
@@ -18,9 +18,5 @@ std::string encode_speech(std::uint32_t rate, const std::vector<std::int16_t> &s
 bool decode_speech(std::string_view value, std::uint32_t &rate, std::vector<std::int16_t> &samples);
 
 std::string answer_key(std::string_view user_text);
-
-// The provider the tts chain would pick now ("" when none would): cached
-// speech is used only when it is that provider's.
-std::string preferred_provider(const resilience::TtsChain &chain);
 
 }  // namespace switchboard::conversation

@@ -33,7 +33,6 @@ struct Turn {
   std::string user_id;  // its history entry
   bool with_audio = false;
   core::TimePoint started{};
-  double transcript_ms = -1;
 
   std::shared_ptr<resilience::Chains> chains;  // as they were when the turn began
   std::shared_ptr<plugin::Instance> cache;     // null: no cache

@@ -3,16 +3,12 @@
 #include "store/session_store.hpp"
 
 namespace switchboard::store {
-namespace {
-
-std::int64_t words(const std::string &text) {
+std::int64_t word_count(const std::string &text) {
   std::istringstream in(text);
   std::int64_t n = 0;
   for (std::string w; in >> w;) ++n;
   return n;
 }
-
-}  // namespace
 
 void count(SessionStats &stats, const std::vector<HistoryEntry> &history, const HistoryEntry &entry,
            std::int64_t tokens, double audio_seconds) {
@@ -32,7 +28,7 @@ std::vector<HistoryEntry> recent_history(const std::vector<HistoryEntry> &histor
   std::int64_t tokens = 0;
   while (start > 0) {
     const HistoryEntry &e = history[start - 1];
-    const std::int64_t cost = words(e.text);
+    const std::int64_t cost = word_count(e.text);
     if (max_tokens > 0 && tokens + cost > max_tokens) break;
     // Each turn is a user message and what followed it: once max_turns user
     // messages are in, anything older belongs to an earlier turn.

@@ -69,6 +69,9 @@ std::unique_ptr<SessionStore> memory_store();
 // the path and SQLite's reason when it cannot.
 std::unique_ptr<SessionStore> sqlite_store(const std::string &path);
 
+// Words in a text: the token estimate wherever a provider reports none.
+std::int64_t word_count(const std::string &text);
+
 // The end of a history to send to a language model: at most max_turns user
 // messages with what followed them, and at most about max_tokens (words
 // count as tokens); 0 means no limit.
