@@ -10,6 +10,8 @@ packages=(
   # foundation
   libboost-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # provider plugins: HTTP client core (libcurl) and TLS WebSockets (Beast)
+  libssl-dev
   # sessions
   libsqlite3-dev
   # audio core
