@@ -12,6 +12,10 @@ packages=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   # provider plugins: HTTP client core (libcurl) and TLS WebSockets (Beast)
   libssl-dev
+  # transports: JWT tokens
+  libjwt-dev
+  # the Voice Assistant API's JavaScript client example, run by the conformance tests
+  nodejs
   # sessions
   libsqlite3-dev
   # audio core

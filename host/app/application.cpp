@@ -75,6 +75,8 @@ Application::~Application() {
 
 const void *Application::extension(const std::string &id) const {
   if (id == SB_EXT_PROVIDERS) return &providers_ext_;
+  if (id == SB_EXT_SESSIONS) return sessions_ext_.raw();
+  if (id == SB_EXT_ADMIN) return admin_ext_.raw();
   return nullptr;
 }
 

@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "admin/metrics.hpp"
+#include "admin/recent_turns.hpp"
+#include "app/admin_extension.hpp"
+#include "app/sessions_extension.hpp"
 #include "config/config.hpp"
 #include "conversation/conversations.hpp"
 #include "core/control_queue.hpp"
@@ -56,6 +59,10 @@ class Application {
   conversation::Conversations *conversations() noexcept { return conversations_.get(); }
   // A host extension by id, as plugins get it through sb_host.get_extension.
   const void *extension(const std::string &id) const;
+  // How a transport's reload request is carried out (serve sets it: the
+  // config file is re-read on the control thread). Returns the first
+  // problem, or "".
+  void set_reloader(std::function<std::string()> reloader) { reloader_ = std::move(reloader); }
 
  private:
   std::shared_ptr<plugin::Instance> create(const std::string &kind, const std::string &name,
@@ -76,6 +83,13 @@ class Application {
   core::SystemClock clock_{executor_};
   core::DeadlineWheel wheel_{clock_};
   sb_providers_ext providers_ext_{};
+  admin::RecentTurns recent_turns_;
+  std::function<std::string()> reloader_;
+  SessionsExtension sessions_ext_{[this] { return conversations_.get(); }, metrics_, recent_turns_};
+  AdminExtension admin_ext_{
+      AdminSources{[this] { return chains(); }, [this] { return cache(); },
+                   [this] { return conversations_ ? conversations_->list().size() : 0; }, metrics_, recent_turns_,
+                   [this] { return reloader_ ? reloader_() : std::string("this host cannot reload"); }}};
 
   mutable std::mutex mutex_;
   std::shared_ptr<resilience::Chains> chains_;

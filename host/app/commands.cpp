@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include <csignal>
+#include <future>
 #include <iomanip>
 #include <ostream>
 
@@ -152,25 +153,43 @@ int serve(const Command &cmd, std::ostream &err) {
       reload_signal.cancel();
     }
   });
+  // On the signals thread: re-reads the file; returns the first problem.
+  auto reload_from_file = [&]() -> std::string {
+    Loaded next = load(cmd.config);
+    if (next.diags.empty()) {
+      application.reload(next.config, next.registry);
+      return {};
+    }
+    for (const auto &d : next.diags.sorted()) {
+      spdlog::error("reload refused: {}", config::format(d));
+    }
+    return config::format(next.diags.sorted().front());
+  };
+  // A transport's reload request (POST /admin/reload): carried out on the
+  // signals thread like SIGHUP, its answer awaited.
+  application.set_reloader([&]() -> std::string {
+    auto done = std::make_shared<std::promise<std::string>>();
+    auto result = done->get_future();
+    boost::asio::post(signals_io, [&, done] {
+      spdlog::info("reload requested: reloading {}", cmd.config);
+      done->set_value(reload_from_file());
+    });
+    if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return "the reload did not finish";
+    return result.get();
+  });
   std::function<void()> wait_reload = [&] {
     reload_signal.async_wait([&](const boost::system::error_code &ec, int) {
       if (ec) {
         return;
       }
       spdlog::info("SIGHUP: reloading {}", cmd.config);
-      Loaded next = load(cmd.config);
-      if (next.diags.empty()) {
-        application.reload(next.config, next.registry);
-      } else {
-        for (const auto &d : next.diags.sorted()) {
-          spdlog::error("reload refused: {}", config::format(d));
-        }
-      }
+      reload_from_file();
       wait_reload();
     });
   };
   wait_reload();
   signals_io.run();
+  application.set_reloader(nullptr);
   application.stop();
   return 0;
 }

@@ -26,6 +26,7 @@
 #include "switchboard/http/url.hpp"
 #include "switchboard/http/websocket.hpp"
 #include "switchboard/sdk/plugin.hpp"
+#include "switchboard/sdk/wav.hpp"
 
 namespace sdk = switchboard::sdk;
 namespace http = switchboard::http;
@@ -260,7 +261,7 @@ class DeepgramStt : public sdk::Stt {
       http::Request r = endpoint_.request("v1/listen" + http::query_string(query(language)));
       r.headers.push_back({"Authorization", "Token " + endpoint_.api_key});
       r.headers.push_back({"Content-Type", "audio/wav"});
-      r.body = http::wav_file(samples, count, rate);
+      r.body = switchboard::sdk::wav_file(samples, count, rate);
       return r;
     };
     auto read = [](std::string_view body, sdk::SttSink &out) -> sdk::Outcome {

@@ -14,6 +14,7 @@
 #include "switchboard/http/endpoint.hpp"
 #include "switchboard/http/upload_stream.hpp"
 #include "switchboard/sdk/plugin.hpp"
+#include "switchboard/sdk/wav.hpp"
 
 namespace sdk = switchboard::sdk;
 namespace http = switchboard::http;
@@ -48,7 +49,7 @@ class OpenAiStt : public sdk::Stt {
     auto make = [this, language, rate](const std::int16_t *samples, std::size_t count) {
       http::Request r = endpoint_.request("audio/transcriptions");
       if (!endpoint_.api_key.empty()) r.headers.push_back({"Authorization", "Bearer " + endpoint_.api_key});
-      r.parts.push_back({"file", http::wav_file(samples, count, rate), "utterance.wav", "audio/wav"});
+      r.parts.push_back({"file", switchboard::sdk::wav_file(samples, count, rate), "utterance.wav", "audio/wav"});
       r.parts.push_back({"model", model_, "", ""});
       r.parts.push_back({"response_format", "json", "", ""});
       if (!language.empty()) r.parts.push_back({"language", language, "", ""});

@@ -7,31 +7,6 @@
 
 namespace switchboard::http {
 
-namespace {
-void put(std::string &s, std::uint32_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-}  // namespace
-
-std::string wav_file(const std::int16_t *samples, std::size_t count, std::uint32_t rate) {
-  const auto data = static_cast<std::uint32_t>(count * 2);
-  std::string f = "RIFF";
-  f.reserve(44 + data);
-  put(f, 36 + data, 4);
-  f += "WAVEfmt ";
-  put(f, 16, 4);
-  put(f, 1, 2);  // PCM
-  put(f, 1, 2);  // mono
-  put(f, rate, 4);
-  put(f, rate * 2, 4);
-  put(f, 2, 2);
-  put(f, 16, 2);
-  f += "data";
-  put(f, data, 4);
-  for (std::size_t i = 0; i < count; ++i) put(f, static_cast<std::uint16_t>(samples[i]), 2);
-  return f;
-}
-
 struct UploadStream::Finisher {
   std::shared_ptr<Client> client;
   MakeRequest make;

@@ -16,9 +16,6 @@
 
 namespace switchboard::http {
 
-// A mono s16 WAV file of the samples.
-std::string wav_file(const std::int16_t *samples, std::size_t count, std::uint32_t sample_rate);
-
 class UploadStream : public sdk::SttStream {
  public:
   // The request that sends the utterance (16 kHz mono s16 samples).

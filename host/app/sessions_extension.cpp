@@ -1,0 +1,192 @@
+#include "app/sessions_extension.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <mutex>
+#include <thread>
+
+#include "conversation/event_json.hpp"
+#include "conversation/session.hpp"
+
+namespace switchboard::app {
+
+std::string iso8601(double seconds) {
+  const auto whole = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&whole, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+namespace {
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void write(sb_sink sink, const std::string &text) {
+  sink.write(sink.user, text.data(), text.size());
+}
+
+}  // namespace
+
+// Forwards one session's events to a transport's callbacks until detached.
+struct SessionsExtension::Attachment : conversation::SessionObserver {
+  Attachment(const sb_session_events &e, admin::Metrics &m, admin::RecentTurns &r) : events(e), metrics(m), recent(r) {}
+
+  void on_event(const conversation::Event &event) override {
+    std::lock_guard lock(mutex);
+    if (detached) return;
+    calling.store(std::this_thread::get_id());
+    if (const auto *audio = std::get_if<conversation::event::AudioChunk>(&event.body)) {
+      events.on_audio(events.user, audio->samples.data(), audio->samples.size(), audio->sample_rate);
+    } else {
+      if (const auto *done = std::get_if<conversation::event::TurnComplete>(&event.body)) count(*done);
+      if (const auto *error = std::get_if<conversation::event::Error>(&event.body)) {
+        metrics.add("session_errors_total", 1);
+        if (error->code == "llm_failed") recent.record(now_seconds(), -1, true);
+      }
+      const std::string text = conversation::event_json(event.body).dump();
+      events.on_event(events.user, text.c_str(), text.size());
+    }
+    calling.store(std::thread::id());
+  }
+
+  void count(const conversation::event::TurnComplete &done) {
+    const auto &t = done.timings;
+    const double latency = t.first_audio_ms >= 0 ? t.first_audio_ms : t.first_token_ms;
+    metrics.add("turns_total", 1);
+    if (latency >= 0) metrics.observe("turn_latency_ms", latency);
+    recent.record(now_seconds(), latency, false);
+  }
+
+  // After this returns no callback runs (unless called from inside one).
+  void detach() {
+    if (calling == std::this_thread::get_id()) {
+      detached = true;
+      return;
+    }
+    std::lock_guard lock(mutex);
+    detached = true;
+  }
+
+  sb_session_events events;
+  admin::Metrics &metrics;
+  admin::RecentTurns &recent;
+  std::mutex mutex;
+  std::atomic<std::thread::id> calling{};
+  bool detached = false;
+};
+
+struct SessionsExtension::Handle {
+  std::shared_ptr<conversation::Session> session;
+  std::shared_ptr<Attachment> attachment;
+};
+
+SessionsExtension::SessionsExtension(std::function<conversation::Conversations *()> conversations,
+                                     admin::Metrics &metrics, admin::RecentTurns &recent)
+    : conversations_(std::move(conversations)), metrics_(metrics), recent_(recent) {
+  ext_.struct_size = sizeof ext_;
+  ext_.ctx = this;
+  ext_.attach = [](void *ctx, const char *id, const sb_session_events *events, sb_sink id_out,
+                   sb_error *err) -> void * {
+    auto &self = *static_cast<SessionsExtension *>(ctx);
+    auto *all = self.conversations();
+    if (all == nullptr || events == nullptr) {
+      sb_error_set(err, "sessions are not running");
+      return nullptr;
+    }
+    try {
+      auto handle = std::make_unique<Handle>();
+      handle->session = all->session(id != nullptr ? id : "");
+      handle->attachment = std::make_shared<Attachment>(*events, self.metrics_, self.recent_);
+      write(id_out, handle->session->id());
+      handle->session->attach(handle->attachment);
+      return handle.release();
+    } catch (const std::exception &e) {
+      sb_error_set(err, e.what());
+      return nullptr;
+    }
+  };
+  ext_.push_audio = [](void *h, const std::uint8_t *bytes, std::size_t size, std::uint32_t rate,
+                       sb_error *err) -> sb_status {
+    std::string why;
+    if (static_cast<Handle *>(h)->session->push_audio({bytes, size}, why, static_cast<int>(rate == 0 ? 16000 : rate))) {
+      return SB_OK;
+    }
+    sb_error_set(err, why.c_str());
+    return SB_INVALID_INPUT;
+  };
+  ext_.end_audio = [](void *h) { static_cast<Handle *>(h)->session->end_audio(); };
+  ext_.send_text = [](void *h, const char *text, bool speak) {
+    static_cast<Handle *>(h)->session->send_text(text != nullptr ? text : "", speak);
+  };
+  ext_.interrupt = [](void *h) { static_cast<Handle *>(h)->session->interrupt(); };
+  ext_.detach = [](void *h) {
+    std::unique_ptr<Handle> handle(static_cast<Handle *>(h));
+    handle->attachment->detach();
+    handle->session->detach(handle->attachment.get());
+  };
+  ext_.list = [](void *ctx, sb_sink out, sb_error *err) -> sb_status {
+    auto *all = static_cast<SessionsExtension *>(ctx)->conversations();
+    if (all == nullptr) {
+      sb_error_set(err, "sessions are not running");
+      return SB_FATAL;
+    }
+    nlohmann::json sessions = nlohmann::json::array();
+    for (const auto &s : all->list()) {
+      sessions.push_back(
+          {{"session_id", s.id}, {"created_at", iso8601(s.created_at)}, {"last_activity", iso8601(s.last_activity)}});
+    }
+    write(out, nlohmann::json{{"count", sessions.size()}, {"sessions", sessions}}.dump());
+    return SB_OK;
+  };
+  ext_.get = [](void *ctx, const char *id, sb_sink out, sb_error *err) -> sb_status {
+    auto *all = static_cast<SessionsExtension *>(ctx)->conversations();
+    const auto view = all != nullptr && id != nullptr ? all->get(id) : std::nullopt;
+    if (!view) {
+      sb_error_set(err, "Session not found");
+      return SB_INVALID_INPUT;
+    }
+    const auto &r = view->record;
+    nlohmann::json history = nlohmann::json::array();
+    for (const auto &h : r.history) {
+      history.push_back({{"id", h.id}, {"role", h.role}, {"text", h.text}, {"timestamp", h.timestamp}});
+    }
+    const nlohmann::json stats = {{"messages", r.stats.messages},
+                                  {"pairs", r.stats.pairs},
+                                  {"user_messages", r.stats.user_messages},
+                                  {"assistant_messages", r.stats.assistant_messages},
+                                  {"tokens", r.stats.tokens},
+                                  {"audio_seconds", r.stats.audio_seconds}};
+    write(out, nlohmann::json{{"session_id", r.id},
+                              {"created_at", iso8601(r.created_at)},
+                              {"last_activity", iso8601(r.last_activity)},
+                              {"state", conversation::to_string(view->state)},
+                              {"live", view->live},
+                              {"stats", stats},
+                              {"history", history}}
+                   .dump());
+    return SB_OK;
+  };
+  ext_.remove = [](void *ctx, const char *id, sb_error *err) -> sb_status {
+    auto *all = static_cast<SessionsExtension *>(ctx)->conversations();
+    if (all != nullptr && id != nullptr && all->remove(id)) return SB_OK;
+    sb_error_set(err, "Session not found");
+    return SB_INVALID_INPUT;
+  };
+  ext_.remove_all = [](void *ctx, sb_sink out, sb_error *) -> sb_status {
+    auto *all = static_cast<SessionsExtension *>(ctx)->conversations();
+    const std::size_t n = all != nullptr ? all->remove_all() : 0;
+    write(out, nlohmann::json{{"deleted", n}}.dump());
+    return SB_OK;
+  };
+  ext_.dropped_samples = [](void *h) -> std::uint64_t { return static_cast<Handle *>(h)->session->dropped_samples(); };
+  ext_.active_count = [](void *ctx) -> std::size_t {
+    auto *all = static_cast<SessionsExtension *>(ctx)->conversations();
+    return all != nullptr ? all->list().size() : 0;
+  };
+}
+
+}  // namespace switchboard::app

@@ -1,0 +1,57 @@
+// WebSocket /voice/{session_id}: one client attached to one session. Client
+// messages (audio as base64 JSON or binary frames, interrupt, text) go in;
+// the session's events go out as the API's messages.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "host_views.hpp"
+#include "switchboard/server/server.hpp"
+
+namespace voice_api {
+
+struct SocketSettings {
+  std::string output_format = "wav";  // "wav" or "pcm16"
+  double messages_per_second = 100;   // client messages; 0: no limit
+  double message_burst = 200;
+  std::size_t max_audio_bytes = 0;  // decoded audio per message; 0: no limit
+};
+
+class VoiceSocket : public std::enable_shared_from_this<VoiceSocket> {
+ public:
+  VoiceSocket(const HostViews &views, std::string session_id, SocketSettings settings);
+  ~VoiceSocket();
+
+  // The server's handlers for this socket.
+  void bind(switchboard::server::SocketHandlers &handlers,
+            std::function<void(std::shared_ptr<switchboard::server::Socket>)> &on_open);
+
+ private:
+  void opened(std::shared_ptr<switchboard::server::Socket> socket);
+  void text(std::string_view message);
+  void binary(std::string_view bytes);
+  void closed();
+  bool audio(std::string_view bytes);
+  void error(const std::string &message, const char *code = nullptr);
+  bool within_rate();
+
+  // From the session (sb_session_events).
+  static void on_event(void *user, const char *json, std::size_t size);
+  static void on_audio(void *user, const std::int16_t *samples, std::size_t count, std::uint32_t rate);
+  void event(std::string_view json);
+
+  HostViews views_;
+  std::string session_id_;
+  SocketSettings settings_;
+  std::shared_ptr<switchboard::server::Socket> socket_;
+  void *attachment_ = nullptr;
+  sb_session_events events_{};
+  // Token bucket for client messages (socket thread only).
+  double tokens_;
+  std::chrono::steady_clock::time_point refilled_;
+};
+
+}  // namespace voice_api

@@ -1,0 +1,108 @@
+// The small HTTP + WebSocket server every transport plugin builds on
+// (Boost.Beast, Asio coroutines): a listener, keep-alive HTTP with a
+// request handler, WebSocket upgrades handed to the transport, and the
+// limits a public server needs (body and message size, handshake and idle
+// timeouts, connections in total, a bounded outgoing queue per socket).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace switchboard::server {
+
+struct Limits {
+  std::size_t max_body_bytes = 1 << 20;       // HTTP request body
+  std::size_t max_message_bytes = 4 << 20;    // one WebSocket message
+  std::size_t max_queue_bytes = 8 << 20;      // unsent bytes per socket; past it the client is too slow
+  std::size_t max_connections = 10000;        // open at once
+  std::size_t max_connections_per_ip = 1000;  // open at once from one address
+  std::chrono::milliseconds handshake_timeout{10000};
+  std::chrono::milliseconds idle_timeout{120000};  // HTTP keep-alive; WebSocket with no message either way
+};
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query as sent
+  std::string path;    // without the query, percent-decoded
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string remote;  // the peer's address
+
+  std::string header(const std::string &lower_name) const {
+    const auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// One accepted WebSocket. Sends are queued and leave in order; a socket
+// whose queue passes max_queue_bytes is closed (the reader is too slow).
+class Socket {
+ public:
+  virtual ~Socket() = default;
+  // [any-thread] False when the socket is closing or its queue is full.
+  virtual bool send_text(std::string text) = 0;
+  virtual bool send_binary(std::string bytes) = 0;
+  // [any-thread] Closes with a code and reason once the queue has left.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+  virtual std::size_t queued_bytes() const = 0;
+};
+
+// What the transport does with a socket's messages, on the socket's thread,
+// one at a time.
+struct SocketHandlers {
+  std::function<void(std::string_view text)> on_text;
+  std::function<void(std::string_view bytes)> on_binary;
+  // Once, last: the socket is gone (either side closed, or it failed).
+  std::function<void()> on_close;
+};
+
+class Server {
+ public:
+  struct Hooks {
+    // An HTTP request (not an upgrade). Runs on an I/O thread; may not block long.
+    std::function<Response(const Request &)> handle;
+    // A WebSocket upgrade request: return a response to refuse it (status
+    // != 101), or accept by returning status 101 and filling `handlers`,
+    // which then receive the socket's messages. `on_open` gets the socket.
+    std::function<Response(const Request &, SocketHandlers &handlers,
+                           std::function<void(std::shared_ptr<Socket>)> &on_open)>
+        upgrade;
+  };
+
+  Server(Hooks hooks, Limits limits, unsigned threads = 1);
+  ~Server();
+  Server(const Server &) = delete;
+  Server &operator=(const Server &) = delete;
+
+  // Listens on "host:port" (port 0: any free one); returns the bound
+  // "host:port". Throws with the reason when it cannot.
+  std::string start(const std::string &listen);
+  // Stops accepting, closes every connection, joins the threads.
+  void stop();
+
+  std::size_t open_connections() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Percent-decoding of a path or query part ('+' is a space in a query).
+std::string percent_decode(std::string_view text, bool query);
+
+}  // namespace switchboard::server

@@ -1,0 +1,408 @@
+// The transport server: one coroutine per connection on its own strand;
+// HTTP keep-alive until an upgrade hands the stream to a WebSocket whose
+// writes drain a bounded queue.
+#include "switchboard/server/server.hpp"
+
+#include <utility>  // before Asio 1.18's awaitable.hpp, which forgets it
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+namespace switchboard::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ws = beast::websocket;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+std::string percent_decode(std::string_view text, bool query) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(query && c == '+' ? ' ' : c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+Request request_of(const http::request<http::string_body> &r, const std::string &remote) {
+  Request out;
+  out.method = std::string(r.method_string());
+  out.target = std::string(r.target());
+  const auto q = out.target.find('?');
+  out.path = percent_decode(std::string_view(out.target).substr(0, q), false);
+  if (q != std::string::npos) {
+    std::string_view rest = std::string_view(out.target).substr(q + 1);
+    while (!rest.empty()) {
+      const auto amp = rest.find('&');
+      const auto pair = rest.substr(0, amp);
+      const auto eq = pair.find('=');
+      out.query[percent_decode(pair.substr(0, eq), true)] =
+          eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true);
+      if (amp == std::string_view::npos) break;
+      rest.remove_prefix(amp + 1);
+    }
+  }
+  for (const auto &field : r) {
+    std::string name(field.name_string());
+    for (char &c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(field.value());
+  }
+  out.body = r.body();
+  out.remote = remote;
+  return out;
+}
+
+http::response<http::string_body> response_of(const Response &r, unsigned version, bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  res.set(http::field::server, "switchboard");
+  if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
+  for (const auto &[name, value] : r.headers) res.set(name, value);
+  res.body() = r.body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+Response detail(int status, const std::string &message) {
+  return {status, "application/json", nlohmann::json{{"detail", message}}.dump(), {}};
+}
+
+}  // namespace
+
+// One WebSocket: a queue drained by one writer at a time, on the strand.
+class WsSocket final : public Socket, public std::enable_shared_from_this<WsSocket> {
+ public:
+  WsSocket(beast::tcp_stream stream, const Limits &limits) : ws_(std::move(stream)), limits_(limits) {}
+
+  bool send_text(std::string text) override { return enqueue(false, std::move(text)); }
+  bool send_binary(std::string bytes) override { return enqueue(true, std::move(bytes)); }
+
+  void close(std::uint16_t code, std::string reason) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+      if (self->closing_) return;
+      self->closing_ = true;
+      self->close_reason_ = ws::close_reason(static_cast<ws::close_code>(code), reason);
+      self->pump();
+    });
+  }
+
+  std::size_t queued_bytes() const override { return queued_.load(); }
+
+  ws::stream<beast::tcp_stream> &stream() { return ws_; }
+
+  // Ends the connection at once (the server is stopping).
+  void abort() {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    });
+  }
+
+ private:
+  bool enqueue(bool binary, std::string data) {
+    const std::size_t size = data.size();
+    if (refusing_.load()) return false;
+    if (queued_.fetch_add(size) + size > limits_.max_queue_bytes) {
+      queued_.fetch_sub(size);
+      refusing_.store(true);
+      close(static_cast<std::uint16_t>(ws::close_code::policy_error), "client too slow: outgoing queue full");
+      return false;
+    }
+    asio::post(ws_.get_executor(), [self = shared_from_this(), binary, data = std::move(data)]() mutable {
+      if (self->closing_) {
+        self->queued_.fetch_sub(data.size());
+        return;
+      }
+      self->queue_.emplace_back(binary, std::move(data));
+      self->pump();
+    });
+    return true;
+  }
+
+  void pump() {
+    if (writing_ || (queue_.empty() && !(closing_ && !close_sent_))) return;
+    writing_ = true;
+    asio::co_spawn(ws_.get_executor(), write_all(shared_from_this()), asio::detached);
+  }
+
+  static awaitable<void> write_all(std::shared_ptr<WsSocket> self) {
+    try {
+      while (!self->queue_.empty()) {
+        auto [binary, data] = std::move(self->queue_.front());
+        self->queue_.pop_front();
+        self->ws_.binary(binary);
+        co_await self->ws_.async_write(asio::buffer(data), use_awaitable);
+        self->queued_.fetch_sub(data.size());
+      }
+      if (self->closing_ && !self->close_sent_) {
+        self->close_sent_ = true;
+        co_await self->ws_.async_close(self->close_reason_, use_awaitable);
+      }
+    } catch (const std::exception &) {
+      // The reader sees the failure and ends the socket.
+    }
+    self->writing_ = false;
+    if (!self->queue_.empty()) self->pump();
+  }
+
+  ws::stream<beast::tcp_stream> ws_;
+  Limits limits_;
+  std::deque<std::pair<bool, std::string>> queue_;
+  std::atomic<std::size_t> queued_{0};
+  std::atomic<bool> refusing_{false};
+  bool writing_ = false;
+  bool closing_ = false;
+  bool close_sent_ = false;
+  ws::close_reason close_reason_;
+};
+
+struct Server::Impl : std::enable_shared_from_this<Impl> {
+  Impl(Hooks h, Limits l, unsigned n) : hooks(std::move(h)), limits(l), threads(std::max(1U, n)) {}
+
+  Hooks hooks;
+  Limits limits;
+  unsigned threads;
+  asio::io_context io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> workers;
+  std::atomic<std::size_t> open{0};
+  std::atomic<bool> stopping{false};
+  std::mutex mutex;
+  std::condition_variable all_closed;
+  std::uint64_t next_id = 0;
+  std::unordered_map<std::uint64_t, std::function<void()>> closers;  // live connections
+  std::unordered_map<std::string, std::size_t> per_ip;
+
+  // Counts a connection from `ip`; false when that address has too many.
+  bool admit(const std::string &ip) {
+    std::lock_guard lock(mutex);
+    auto &n = per_ip[ip];
+    if (n >= limits.max_connections_per_ip) return false;
+    ++n;
+    return true;
+  }
+  void release(const std::string &ip) {
+    std::lock_guard lock(mutex);
+    const auto it = per_ip.find(ip);
+    if (it != per_ip.end() && --it->second == 0) per_ip.erase(it);
+  }
+
+  std::uint64_t track(std::function<void()> closer) {
+    std::lock_guard lock(mutex);
+    closers.emplace(++next_id, std::move(closer));
+    return next_id;
+  }
+  void untrack(std::uint64_t id) {
+    std::lock_guard lock(mutex);
+    closers.erase(id);
+    if (closers.empty()) all_closed.notify_all();
+  }
+
+  awaitable<void> accept_loop() {
+    for (;;) {
+      boost::system::error_code ec;
+      auto socket = co_await acceptor->async_accept(asio::make_strand(io), asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (stopping || !acceptor || !acceptor->is_open()) co_return;
+        continue;  // e.g. too many open files: keep serving the others
+      }
+      const auto peer = socket.remote_endpoint(ec);
+      const std::string ip = ec ? std::string() : peer.address().to_string();
+      if (open.load() >= limits.max_connections || !admit(ip)) {
+        socket.close(ec);
+        continue;
+      }
+      ++open;
+      const auto executor = socket.get_executor();
+      asio::co_spawn(executor, serve(shared_from_this(), std::move(socket), ip), asio::detached);
+    }
+  }
+
+  static awaitable<void> serve(std::shared_ptr<Impl> self, tcp::socket socket, std::string remote) {
+    beast::tcp_stream stream(std::move(socket));
+    const auto id = self->track([&stream] {
+      asio::post(stream.get_executor(), [&stream] {
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream.socket().close(ignored);
+      });
+    });
+    beast::flat_buffer buffer;
+    std::shared_ptr<WsSocket> upgraded;
+    SocketHandlers handlers;
+    bool first = true;
+    try {
+      for (;;) {
+        stream.expires_after(first ? self->limits.handshake_timeout : self->limits.idle_timeout);
+        first = false;
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(16 * 1024);
+        parser.body_limit(self->limits.max_body_bytes);
+        beast::error_code read_error;
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, read_error));
+        if (read_error == http::error::body_limit) {
+          auto res = response_of(
+              detail(413, "request body larger than " + std::to_string(self->limits.max_body_bytes) + " bytes"), 11,
+              false);
+          co_await http::async_write(stream, res, use_awaitable);
+          break;
+        }
+        if (read_error) break;
+        auto raw = parser.release();
+        const Request request = request_of(raw, remote);
+        if (ws::is_upgrade(raw)) {
+          std::function<void(std::shared_ptr<Socket>)> on_open;
+          Response answer =
+              self->hooks.upgrade ? self->hooks.upgrade(request, handlers, on_open) : detail(404, "Not Found");
+          if (answer.status != 101) {
+            auto res = response_of(answer, raw.version(), false);
+            co_await http::async_write(stream, res, use_awaitable);
+            break;
+          }
+          stream.expires_never();
+          upgraded = std::make_shared<WsSocket>(std::move(stream), self->limits);
+          auto &w = upgraded->stream();
+          w.read_message_max(self->limits.max_message_bytes);
+          w.set_option(ws::stream_base::timeout{self->limits.handshake_timeout, self->limits.idle_timeout, true});
+          co_await w.async_accept(raw, use_awaitable);
+          {
+            std::lock_guard lock(self->mutex);
+            self->closers[id] = [weak = std::weak_ptr<WsSocket>(upgraded)] {
+              if (auto s = weak.lock()) s->abort();
+            };
+          }
+          if (on_open) on_open(upgraded);
+          beast::flat_buffer message;
+          for (;;) {
+            co_await w.async_read(message, use_awaitable);
+            const auto data = message.data();
+            const std::string_view bytes(static_cast<const char *>(data.data()), data.size());
+            if (w.got_text()) {
+              if (handlers.on_text) handlers.on_text(bytes);
+            } else if (handlers.on_binary) {
+              handlers.on_binary(bytes);
+            }
+            message.consume(message.size());
+          }
+        }
+        Response answer;
+        try {
+          answer = self->hooks.handle ? self->hooks.handle(request) : detail(404, "Not Found");
+        } catch (const std::exception &e) {
+          answer = detail(500, std::string("internal error: ") + e.what());
+        }
+        const bool keep_alive = raw.keep_alive() && !self->stopping;
+        auto res = response_of(answer, raw.version(), keep_alive);
+        co_await http::async_write(stream, res, use_awaitable);
+        if (!keep_alive) break;
+      }
+    } catch (const std::exception &) {
+      // The client went away, broke the protocol or timed out.
+    }
+    if (upgraded) {
+      if (handlers.on_close) handlers.on_close();
+      handlers = {};
+      // A lingering close: stop sending, read what the client still sends
+      // (briefly), then close. Closing with unread bytes would reset the
+      // connection and the client might lose the close frame that says why.
+      auto &tcp_stream = beast::get_lowest_layer(upgraded->stream());
+      beast::error_code ec;
+      tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      tcp_stream.expires_after(std::chrono::milliseconds(500));
+      char sink[4096];
+      for (int i = 0; i < 1024 && !ec; ++i) {
+        co_await tcp_stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+      }
+      tcp_stream.socket().close(ec);
+    } else {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream.socket().close(ignored);
+    }
+    --self->open;
+    self->release(remote);
+    self->untrack(id);
+  }
+};
+
+Server::Server(Hooks hooks, Limits limits, unsigned threads)
+    : impl_(std::make_shared<Impl>(std::move(hooks), limits, threads)) {}
+
+Server::~Server() {
+  stop();
+}
+
+std::string Server::start(const std::string &listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("listen must be host:port, not '" + listen + "'");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  const auto port = static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1)));
+  tcp::resolver resolver(impl_->io);
+  const auto endpoint = resolver.resolve(host, std::to_string(port), tcp::resolver::passive)->endpoint();
+  impl_->acceptor.emplace(impl_->io);
+  impl_->acceptor->open(endpoint.protocol());
+  impl_->acceptor->set_option(asio::socket_base::reuse_address(true));
+  impl_->acceptor->bind(endpoint);
+  impl_->acceptor->listen(asio::socket_base::max_listen_connections);
+  const auto bound = impl_->acceptor->local_endpoint();
+  impl_->work.emplace(impl_->io.get_executor());
+  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  for (unsigned i = 0; i < impl_->threads; ++i) {
+    impl_->workers.emplace_back([impl = impl_] { impl->io.run(); });
+  }
+  const std::string address = bound.address().to_string();
+  return (bound.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(bound.port());
+}
+
+void Server::stop() {
+  if (impl_->workers.empty()) return;
+  impl_->stopping = true;
+  asio::post(impl_->io, [impl = impl_] {
+    boost::system::error_code ignored;
+    if (impl->acceptor) impl->acceptor->close(ignored);
+  });
+  std::vector<std::function<void()>> closers;
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (const auto &[id, close] : impl_->closers) closers.push_back(close);
+  }
+  for (auto &close : closers) close();
+  {
+    std::unique_lock lock(impl_->mutex);
+    impl_->all_closed.wait_for(lock, std::chrono::seconds(10), [&] { return impl_->closers.empty(); });
+  }
+  impl_->work.reset();
+  impl_->io.stop();
+  for (auto &t : impl_->workers) t.join();
+  impl_->workers.clear();
+}
+
+std::size_t Server::open_connections() const {
+  return impl_->open.load();
+}
+
+}  // namespace switchboard::server
