@@ -28,6 +28,7 @@ test: build
 bench: build
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	@for b in $(BUILD_DIR)/bench/bench_*; do echo "== $$b"; $$b --benchmark_repetitions=5 --benchmark_report_aggregates_only=true || exit 1; done
+	@echo "== $(BUILD_DIR)/bench/loadgen"; $(BUILD_DIR)/bench/loadgen
 
 # ThreadSanitizer build of everything, with the whole suite run under it.
 sanitize:

@@ -62,7 +62,10 @@ class Application {
   // How a transport's reload request is carried out (serve sets it: the
   // config file is re-read on the control thread). Returns the first
   // problem, or "".
-  void set_reloader(std::function<std::string()> reloader) { reloader_ = std::move(reloader); }
+  void set_reloader(std::function<std::string()> reloader) {
+    std::lock_guard lock(reloader_mutex_);
+    reloader_ = std::move(reloader);
+  }
 
  private:
   std::shared_ptr<plugin::Instance> create(const std::string &kind, const std::string &name,
@@ -84,7 +87,16 @@ class Application {
   core::DeadlineWheel wheel_{clock_};
   sb_providers_ext providers_ext_{};
   admin::RecentTurns recent_turns_;
+  std::mutex reloader_mutex_;
   std::function<std::string()> reloader_;
+  std::string reload_now() {
+    std::function<std::string()> reloader;
+    {
+      std::lock_guard lock(reloader_mutex_);
+      reloader = reloader_;
+    }
+    return reloader ? reloader() : std::string("this host cannot reload");
+  }
   SessionsExtension sessions_ext_{[this] { return conversations_.get(); }, metrics_, recent_turns_};
   AdminExtension admin_ext_{
       AdminSources{[this] { return chains(); }, [this] { return cache(); },

@@ -146,7 +146,6 @@ int serve(const Command &cmd, std::ostream &err) {
   application.control().set_notify([&signals_io, &application] {
     boost::asio::post(signals_io, [&application] { application.control().run_pending(); });
   });
-  application.start();
   stop_signals.async_wait([&](const boost::system::error_code &ec, int signal) {
     if (!ec) {
       spdlog::info("signal {}: stopping", signal);
@@ -177,6 +176,7 @@ int serve(const Command &cmd, std::ostream &err) {
     if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return "the reload did not finish";
     return result.get();
   });
+  application.start();
   std::function<void()> wait_reload = [&] {
     reload_signal.async_wait([&](const boost::system::error_code &ec, int) {
       if (ec) {

@@ -1,5 +1,7 @@
 #include "conversation/conversations.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "conversation/ids.hpp"
 
 namespace switchboard::conversation {
@@ -24,6 +26,13 @@ Conversations::Conversations(std::unique_ptr<store::SessionStore> store, const c
 Conversations::~Conversations() {
   std::lock_guard lock(mutex_);
   for (auto &[id, s] : live_) s->close();
+  // The closes run on the sessions' strands and may still write to the
+  // store, which goes with this object: wait for them (with workers to run
+  // them; a manual executor runs them when its test polls).
+  if (context_->executor.thread_count() == 0) return;
+  for (auto &[id, s] : live_) {
+    if (!s->wait_closed(std::chrono::seconds(10))) spdlog::warn("session {} did not close in time", id);
+  }
 }
 
 std::shared_ptr<Session> Conversations::session(const std::string &id_in) {

@@ -243,7 +243,12 @@ void Session::close() {
     if (self->playback_timer_) self->playback_timer_->cancel();
     self->observer_.reset();
     self->closed_ = true;
+    self->closed_promise_.set_value();
   });
+}
+
+bool Session::wait_closed(std::chrono::milliseconds limit) {
+  return closed_future_.wait_for(limit) == std::future_status::ready;
 }
 
 State Session::resting_state() const {

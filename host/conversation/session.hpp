@@ -14,7 +14,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -61,6 +63,9 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   void interrupt();
   // Ends everything in flight; nothing is emitted after.
   void close();
+  // Waits (up to `limit`) until close() has run on the strand: after it the
+  // session touches nothing it shares (the store). Not from the strand.
+  bool wait_closed(std::chrono::milliseconds limit);
 
   // [network side] Audio the session could not keep up with.
   std::uint64_t dropped_samples() const noexcept { return path_owner_ ? path_owner_->overruns() : 0; }
@@ -144,6 +149,8 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   // Strand side.
   std::shared_ptr<SessionObserver> observer_;
   bool closed_ = false;
+  std::promise<void> closed_promise_;
+  std::shared_future<void> closed_future_ = closed_promise_.get_future().share();
   bool taking_audio_ = false;
   std::unique_ptr<Turn> turn_;
   std::uint64_t turns_started_ = 0;

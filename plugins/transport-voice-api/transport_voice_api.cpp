@@ -38,13 +38,13 @@ class VoiceApiTransport : public sdk::Transport {
     views_.providers = host.extension<sb_providers_ext>(SB_EXT_PROVIDERS);
     views_.sessions = host.extension<sb_sessions_ext>(SB_EXT_SESSIONS);
     views_.admin = host.extension<sb_admin_ext>(SB_EXT_ADMIN);
-    if (views_.sessions == nullptr) throw sdk::Error(sdk::Status::fatal, "the host offers no sessions extension");
   }
   ~VoiceApiTransport() override { stop(); }
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) { check_settings(c, errors); }
 
   std::string start(const std::string &listen) override {
+    if (views_.sessions == nullptr) throw sdk::Error(sdk::Status::fatal, "the host offers no sessions extension");
     AuthSettings auth = settings_.auth;
     auth.enabled = settings_.auth_mode == "on" || (settings_.auth_mode == "auto" && !loopback(listen));
     if (auth.enabled && auth.keys.empty()) {

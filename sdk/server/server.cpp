@@ -94,7 +94,10 @@ Response detail(int status, const std::string &message) {
 // One WebSocket: a queue drained by one writer at a time, on the strand.
 class WsSocket final : public Socket, public std::enable_shared_from_this<WsSocket> {
  public:
-  WsSocket(beast::tcp_stream stream, const Limits &limits) : ws_(std::move(stream)), limits_(limits) {}
+  // `owner` keeps the server's I/O context alive as long as the socket: a
+  // transport may hold a socket past the server's stop.
+  WsSocket(std::shared_ptr<void> owner, beast::tcp_stream stream, const Limits &limits)
+      : owner_(std::move(owner)), ws_(std::move(stream)), limits_(limits) {}
 
   bool send_text(std::string text) override { return enqueue(false, std::move(text)); }
   bool send_binary(std::string bytes) override { return enqueue(true, std::move(bytes)); }
@@ -126,8 +129,9 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
     if (refusing_.load()) return false;
     if (queued_.fetch_add(size) + size > limits_.max_queue_bytes) {
       queued_.fetch_sub(size);
-      refusing_.store(true);
-      close(static_cast<std::uint16_t>(ws::close_code::policy_error), "client too slow: outgoing queue full");
+      // The client is not reading: a close frame would queue behind the
+      // rest, so the connection is dropped at once.
+      if (!refusing_.exchange(true)) abort();
       return false;
     }
     asio::post(ws_.get_executor(), [self = shared_from_this(), binary, data = std::move(data)]() mutable {
@@ -167,6 +171,7 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
     if (!self->queue_.empty()) self->pump();
   }
 
+  std::shared_ptr<void> owner_;  // declared first: goes last
   ws::stream<beast::tcp_stream> ws_;
   Limits limits_;
   std::deque<std::pair<bool, std::string>> queue_;
@@ -235,6 +240,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         socket.close(ec);
         continue;
       }
+      // Small messages (acknowledgements, events) leave at once: no Nagle
+      // delay waiting for the client's ACK of the previous one.
+      socket.set_option(tcp::no_delay(true), ec);
       ++open;
       const auto executor = socket.get_executor();
       asio::co_spawn(executor, serve(shared_from_this(), std::move(socket), ip), asio::detached);
@@ -283,7 +291,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             break;
           }
           stream.expires_never();
-          upgraded = std::make_shared<WsSocket>(std::move(stream), self->limits);
+          upgraded = std::make_shared<WsSocket>(self, std::move(stream), self->limits);
           auto &w = upgraded->stream();
           w.read_message_max(self->limits.max_message_bytes);
           w.set_option(ws::stream_base::timeout{self->limits.handshake_timeout, self->limits.idle_timeout, true});
@@ -294,6 +302,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
               if (auto s = weak.lock()) s->abort();
             };
           }
+          // Stopping began while this upgrade was under way: its closer was
+          // taken before the one above existed.
+          if (self->stopping) upgraded->abort();
           if (on_open) on_open(upgraded);
           beast::flat_buffer message;
           for (;;) {

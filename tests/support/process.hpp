@@ -32,6 +32,7 @@ class Process {
 
   std::string out();
   std::string err();
+  pid_t pid() const noexcept { return pid_; }
 
  private:
   void pump(int fd, std::string &buffer);

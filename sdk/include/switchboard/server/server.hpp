@@ -50,7 +50,8 @@ struct Response {
 };
 
 // One accepted WebSocket. Sends are queued and leave in order; a socket
-// whose queue passes max_queue_bytes is closed (the reader is too slow).
+// whose queue would pass max_queue_bytes is dropped at once (its reader is
+// too slow for a close frame to get through either).
 class Socket {
  public:
   virtual ~Socket() = default;

@@ -1,0 +1,72 @@
+#include "http_load.hpp"
+
+#include <utility>  // before Asio 1.18's awaitable.hpp, which forgets it
+
+#include <mutex>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace loadgen {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Totals {
+  std::mutex mutex;
+  HttpResult result;
+};
+
+awaitable<void> client(int port, std::string target, Clock::time_point end, Totals &totals) {
+  auto executor = co_await asio::this_coro::executor;
+  long done = 0;
+  long failed = 0;
+  std::vector<double> latency;
+  try {
+    asio::ip::tcp::resolver resolver(executor);
+    beast::tcp_stream stream(executor);
+    co_await stream.async_connect(co_await resolver.async_resolve("127.0.0.1", std::to_string(port), use_awaitable),
+                                  use_awaitable);
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.keep_alive(true);
+    beast::flat_buffer buffer;
+    while (Clock::now() < end) {
+      const auto start = Clock::now();
+      co_await http::async_write(stream, req, use_awaitable);
+      http::response<http::string_body> res;
+      co_await http::async_read(stream, buffer, res, use_awaitable);
+      latency.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      (res.result() == http::status::ok ? done : failed) += 1;
+    }
+  } catch (const std::exception &) {
+    ++failed;
+  }
+  std::lock_guard lock(totals.mutex);
+  totals.result.requests += done;
+  totals.result.failures += failed;
+  totals.result.latency_ms.insert(totals.result.latency_ms.end(), latency.begin(), latency.end());
+}
+
+}  // namespace
+
+HttpResult run_http(int port, const std::string &target, int connections, std::chrono::seconds duration) {
+  asio::io_context io;
+  Totals totals;
+  const auto start = Clock::now();
+  const auto end = start + duration;
+  for (int i = 0; i < connections; ++i) asio::co_spawn(io, client(port, target, end, totals), asio::detached);
+  io.run();
+  totals.result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return std::move(totals.result);
+}
+
+}  // namespace loadgen

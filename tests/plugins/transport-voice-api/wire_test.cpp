@@ -1,0 +1,41 @@
+// The Voice Assistant API's base64 and WAV helpers.
+#include "wire.hpp"
+
+#include <gtest/gtest.h>
+
+namespace voice_api {
+namespace {
+
+TEST(Wire, Base64RoundTripsEveryLengthAndByte) {
+  std::string bytes;
+  for (int i = 0; i < 300; ++i) {
+    bytes.push_back(static_cast<char>(i * 37));
+    const auto back = base64_decode(base64_encode(bytes));
+    ASSERT_TRUE(back);
+    ASSERT_EQ(*back, bytes) << "length " << bytes.size();
+  }
+}
+
+TEST(Wire, Base64AcceptsWhatBrowsersSendAndRefusesTheRest) {
+  EXPECT_EQ(base64_decode("aGVsbG8="), "hello");
+  EXPECT_EQ(base64_decode("aGVs\nbG8"), "hello") << "unpadded, with a line break";
+  EXPECT_EQ(base64_decode("-_8"), std::string("\xfb\xff")) << "the URL-safe alphabet";
+  EXPECT_FALSE(base64_decode("aGVsbG8*"));
+  EXPECT_FALSE(base64_decode("aGVs=bG8")) << "data after padding";
+  EXPECT_FALSE(base64_decode("a")) << "a lone sextet is no byte";
+  EXPECT_EQ(base64_decode(""), "");
+}
+
+TEST(Wire, WavChunksCarryTheirRateAndSamples) {
+  const std::int16_t samples[] = {0, 1000, -1000, 32767};
+  const std::string wav = wav_bytes(samples, 4, 24000);
+  ASSERT_EQ(wav.size(), 44U + 8U);
+  EXPECT_EQ(wav.substr(0, 4), "RIFF");
+  EXPECT_EQ(static_cast<unsigned char>(wav[24]) | static_cast<unsigned char>(wav[25]) << 8 |
+                static_cast<unsigned char>(wav[26]) << 16,
+            24000);
+  EXPECT_EQ(wav.substr(44), pcm_bytes(samples, 4));
+}
+
+}  // namespace
+}  // namespace voice_api
