@@ -4,13 +4,12 @@
 //
 //   voice:  N WebSocket sessions, each streaming a recording in real time in
 //           20 ms frames; per-frame ingest latency (frame sent -> the server's
-//           acknowledgement), turn latency (the server's end-of-speech ->
-//           first audio) and what it adds over the providers' fixed delays,
-//           dropped frames, server CPU and memory;
+//           acknowledgement, sampled: one frame in --ack-every 5 is numbered), turn latency (the server's end-of-speech
+//           -> first audio) and what it adds over the providers' fixed delays, dropped frames, server CPU and memory;
 //   health: GET /health over 64 kept-alive connections: requests per second.
 //
 //   loadgen [--sessions 200,400,...] [--seconds 15] [--turn-sessions 100]
-//           [--connections 64] [--health-seconds 5] [--only voice|health]
+//           [--connections 64] [--health-seconds 5] [--only voice|health] [--ack-every 5]
 //
 // Without --sessions it sweeps 200..1000 and reports the most sessions kept
 // in real time (p99 ingest under 20 ms, nothing dropped). Client and server
@@ -97,13 +96,14 @@ struct Level {
   }
 };
 
-Level voice_level(int sessions, int seconds, const std::string &pcm) {
+Level voice_level(int sessions, int seconds, const std::string &pcm, int ack_every) {
   Server server;
   loadgen::VoiceOptions o;
   o.port = server.port;
   o.sessions = sessions;
   o.duration = std::chrono::seconds(seconds);
   o.pcm = pcm;
+  o.ack_every = ack_every;
   const pid_t pid = server.process->pid();
   const double cpu_before = loadgen::cpu_seconds(pid);
   const auto start = std::chrono::steady_clock::now();
@@ -146,6 +146,7 @@ int main(int argc, char **argv) {
   int connections = 64;
   int health_seconds = 5;
   std::string only;
+  int ack_every = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
@@ -184,10 +185,10 @@ int main(int argc, char **argv) {
     const std::string pcm = read_pcm(SWITCHBOARD_TESTDATA_DIR "/speech/crying.wav");
     std::printf("voice: turn latency at %d sessions (providers' fixed delays: stt %d + llm %d + tts %d ms)\n",
                 turn_sessions, kSttFinalMs, kLlmFirstTokenMs, kTtsFirstChunkMs);
-    print(voice_level(turn_sessions, seconds, pcm));
+    print(voice_level(turn_sessions, seconds, pcm, ack_every));
     int best = 0;
     for (int n : sweep) {
-      const Level l = voice_level(n, seconds, pcm);
+      const Level l = voice_level(n, seconds, pcm, ack_every);
       print(l);
       if (l.real_time()) best = std::max(best, n);
     }

@@ -15,6 +15,7 @@ struct VoiceOptions {
   std::chrono::seconds duration{20};
   std::string pcm;  // 16 kHz mono s16: speech, then silence; looped
   int threads = 1;
+  int ack_every = 5;  // number (and so have acknowledged) one frame in this many
 };
 
 struct VoiceResult {
@@ -23,7 +24,7 @@ struct VoiceResult {
   std::vector<double> turn_ms;    // end of speech (the server's vad) -> first audio
   long frames_sent = 0;
   long frames_acked = 0;
-  long frames_dropped = 0;  // not acknowledged, or dropped by the server's audio path
+  long frames_dropped = 0;  // numbered but never acknowledged, or dropped by the server's audio path
   long errors = 0;
   int sessions_connected = 0;
 };
