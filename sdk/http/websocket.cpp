@@ -157,8 +157,20 @@ class Session final : public WebSocket, public std::enable_shared_from_this<Sess
     } catch (const boost::system::system_error &e) {
       if (self->cancelled_) {
         outcome = {sdk::Status::cancelled, "cancelled", 0};
-      } else if (e.code() == ws::error::closed) {
-        outcome = {};
+      } else if (e.code() == ws::error::closed ||
+                 (e.code() == asio::ssl::error::stream_truncated && self->ws_.reason().code != ws::close_code::none)) {
+        // Closed; many TLS servers skip close_notify after the WebSocket
+        // close handshake, which is no failure. A close code other than
+        // normal or going away is the server's error.
+        const auto reason = self->ws_.reason();
+        if (reason.code != ws::close_code::none && reason.code != ws::close_code::normal &&
+            reason.code != ws::close_code::going_away) {
+          outcome = {
+              sdk::Status::retryable,
+              "closed by the server (" + std::to_string(reason.code) + "): " + std::string(reason.reason.c_str()), 0};
+        } else {
+          outcome = {};
+        }
       } else if (!self->open_ && e.code() == ws::error::upgrade_declined) {
         outcome = outcome_for_response(response.result_int(), response.body(),
                                        std::string(response[beast::http::field::retry_after]));
