@@ -1,17 +1,23 @@
 // stt-pocketsphinx: offline speech recognition with CMU PocketSphinx and the
 // en-us model. A pool of decoders is created at start (each costs about
 // 100 MB and a quarter of a second); a stream takes one for its utterance.
-// feed() only copies into the decoder's preallocated buffer; decoding runs
-// on host workers, with partial hypotheses as it goes.
+// open() never waits: with every decoder busy, the stream queues (first
+// come, first served) and keeps its audio until one is handed to it, or
+// fails as retryable after max_wait_ms so the chain can move on. feed()
+// only copies into the stream's buffer, allocated at open; decoding runs on
+// host workers, with partial hypotheses as it goes.
 //
 // config:
-//   decoders: 2            streams at once
+//   decoders: 2            utterances decoded at once
 //   model_dir: /usr/share/pocketsphinx/model/en-us
 //   max_utterance_seconds: 30
 //   partial_ms: 200        how often partials are decoded
+//   max_wait_ms: 2000      how long a stream may wait for a decoder
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
-#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -34,7 +40,6 @@ std::mutex &lifecycle_mutex() {
 struct Decoder {
   ps_decoder_t *ps = nullptr;
   cmd_ln_t *config = nullptr;
-  std::vector<std::int16_t> audio;  // the utterance, preallocated
 };
 
 class Stream;
@@ -48,50 +53,78 @@ class PocketSphinxStt : public sdk::Stt {
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
-    if (!cfg::allow_only(c, {"decoders", "model_dir", "max_utterance_seconds", "partial_ms"}, errors)) return;
+    if (!cfg::allow_only(c, {"decoders", "model_dir", "max_utterance_seconds", "partial_ms", "max_wait_ms"}, errors)) {
+      return;
+    }
     cfg::expect_integer(c, "decoders", errors, 1, 64);
     cfg::expect_string(c, "model_dir", errors);
     cfg::expect_integer(c, "max_utterance_seconds", errors, 1, 600);
     cfg::expect_integer(c, "partial_ms", errors, 20, 10000);
+    cfg::expect_integer(c, "max_wait_ms", errors, 0, 600000);
   }
 
   std::unique_ptr<sdk::SttStream> open(const sdk::SttOptions &, sdk::SttSink sink, sdk::CancelToken cancel) override;
 
-  // A stream hands its decoder back.
-  void release(Decoder *d) {
-    std::lock_guard lock(mutex_);
-    free_.push_back(d);
-    available_.notify_one();
-  }
+  // A decoder comes back: to the first stream waiting, or to the pool.
+  void release(Decoder *d);
+  // A waiting stream gives up its place. False when a decoder is already
+  // on its way to it (it will arrive through Stream::attach).
+  bool withdraw(const Stream *s);
+
   sdk::Host &host() { return host_; }
   int partial_ms() const { return partial_ms_; }
+  int max_wait_ms() const { return max_wait_ms_; }
+  std::size_t decoder_count() const { return decoders_.size(); }
 
  private:
   sdk::Host &host_;
   int partial_ms_;
+  int max_wait_ms_;
+  std::size_t max_samples_;
   std::vector<std::unique_ptr<Decoder>> decoders_;
   std::mutex mutex_;
-  std::condition_variable available_;
   std::vector<Decoder *> free_;
+  std::deque<std::shared_ptr<Stream>> waiting_;
 };
 
 namespace {
 
 class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream> {
  public:
-  Stream(PocketSphinxStt &owner, Decoder *d, sdk::SttSink sink, sdk::CancelToken cancel)
-      : owner_(owner), decoder_(d), sink_(std::move(sink)), cancel_(cancel) {}
+  Stream(PocketSphinxStt &owner, std::size_t max_samples, sdk::SttSink sink, sdk::CancelToken cancel)
+      : owner_(owner),
+        audio_(max_samples),
+        sink_(std::move(sink)),
+        cancel_(cancel),
+        opened_(std::chrono::steady_clock::now()) {}
 
-  void start() {
-    ps_start_utt(decoder_->ps);
-    schedule(owner_.partial_ms());
+  // A decoder for this utterance; ticks start (or go on) decoding.
+  void attach(Decoder *d) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!ended_) {
+        decoder_ = d;
+        ps_start_utt(d->ps);
+        d = nullptr;
+      }
+    }
+    if (d != nullptr) {
+      owner_.release(d);  // ended while it was on its way: pass it on
+      return;
+    }
+    // The waiting ticks go on and pick the decoder up; an utterance that
+    // already ended need not wait for the next one.
+    if (finished_.load(std::memory_order_acquire)) schedule(0);
   }
+
+  // Ticks while waiting too: cancellation and the wait limit are noticed.
+  void start() { schedule(owner_.partial_ms()); }
 
   // [audio-thread] Copies into the preallocated buffer; the rest is dropped.
   void feed(const std::int16_t *samples, std::size_t count) override {
     const std::size_t at = written_.load(std::memory_order_relaxed);
-    const std::size_t n = std::min(count, decoder_->audio.size() - at);
-    std::copy(samples, samples + n, decoder_->audio.begin() + static_cast<long>(at));
+    const std::size_t n = std::min(count, audio_.size() - at);
+    std::copy(samples, samples + n, audio_.begin() + static_cast<long>(at));
     written_.store(at + n, std::memory_order_release);
   }
 
@@ -110,6 +143,10 @@ class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream
   void tick() {
     std::lock_guard lock(mutex_);
     if (ended_) return;
+    if (decoder_ == nullptr) {
+      wait_tick();
+      return;
+    }
     if (cancel_.cancelled()) {
       end(sdk::Status::cancelled, "cancelled");
       return;
@@ -117,7 +154,7 @@ class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream
     const bool finished = finished_.load(std::memory_order_acquire);
     const std::size_t written = written_.load(std::memory_order_acquire);
     if (written > decoded_) {
-      ps_process_raw(decoder_->ps, decoder_->audio.data() + decoded_, written - decoded_, FALSE, FALSE);
+      ps_process_raw(decoder_->ps, audio_.data() + decoded_, written - decoded_, FALSE, FALSE);
       decoded_ = written;
     }
     if (!finished) {
@@ -138,10 +175,29 @@ class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream
     end(sdk::Status::ok, "");
   }
 
+  // Still queued for a decoder (under mutex_).
+  void wait_tick() {
+    const bool cancelled = cancel_.cancelled();
+    const bool too_long = std::chrono::steady_clock::now() - opened_ >= std::chrono::milliseconds(owner_.max_wait_ms());
+    if ((cancelled || too_long) && owner_.withdraw(this)) {
+      if (cancelled) {
+        end(sdk::Status::cancelled, "cancelled");
+      } else {
+        end(sdk::Status::retryable, "all " + std::to_string(owner_.decoder_count()) + " decoders stayed busy for " +
+                                        std::to_string(owner_.max_wait_ms()) + " ms");
+      }
+      return;
+    }
+    schedule(owner_.partial_ms());  // a decoder on its way arrives through attach
+  }
+
   void end(sdk::Status status, const std::string &message) {
     ended_ = true;
-    if (status != sdk::Status::ok) ps_end_utt(decoder_->ps);
-    owner_.release(decoder_);
+    if (decoder_ != nullptr) {
+      if (status != sdk::Status::ok) ps_end_utt(decoder_->ps);
+      owner_.release(decoder_);
+      decoder_ = nullptr;
+    }
     if (status == sdk::Status::ok) {
       sink_.done();
     } else {
@@ -150,10 +206,12 @@ class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream
   }
 
   PocketSphinxStt &owner_;
-  Decoder *decoder_;
+  std::vector<std::int16_t> audio_;  // the utterance, allocated at open
   sdk::SttSink sink_;
   sdk::CancelToken cancel_;
+  std::chrono::steady_clock::time_point opened_;
   std::mutex mutex_;
+  Decoder *decoder_ = nullptr;
   std::atomic<std::size_t> written_{0};
   std::atomic<bool> finished_{false};
   std::size_t decoded_ = 0;
@@ -174,10 +232,13 @@ class StreamHandle : public sdk::SttStream {
 
 }  // namespace
 
-PocketSphinxStt::PocketSphinxStt(sdk::Host &host) : host_(host), partial_ms_(host.config().value("partial_ms", 200)) {
+PocketSphinxStt::PocketSphinxStt(sdk::Host &host)
+    : host_(host),
+      partial_ms_(host.config().value("partial_ms", 200)),
+      max_wait_ms_(host.config().value("max_wait_ms", 2000)),
+      max_samples_(static_cast<std::size_t>(host.config().value("max_utterance_seconds", 30)) * 16000) {
   const std::string model = host.config().value("model_dir", "/usr/share/pocketsphinx/model/en-us");
   const int count = host.config().value("decoders", 2);
-  const std::size_t samples = static_cast<std::size_t>(host.config().value("max_utterance_seconds", 30)) * 16000;
   const std::string hmm = model + "/en-us";
   const std::string lm = model + "/en-us.lm.bin";
   const std::string dict = model + "/cmudict-en-us.dict";
@@ -191,7 +252,6 @@ PocketSphinxStt::PocketSphinxStt(sdk::Host &host) : host_(host), partial_ms_(hos
       if (d->config != nullptr) cmd_ln_free_r(d->config);
       throw sdk::Error(sdk::Status::fatal, "cannot load the PocketSphinx model from '" + model + "'");
     }
-    d->audio.resize(samples);
     free_.push_back(d.get());
     decoders_.push_back(std::move(d));
   }
@@ -206,19 +266,42 @@ PocketSphinxStt::~PocketSphinxStt() {
   }
 }
 
+void PocketSphinxStt::release(Decoder *d) {
+  std::shared_ptr<Stream> next;
+  {
+    std::lock_guard lock(mutex_);
+    if (waiting_.empty()) {
+      free_.push_back(d);
+      return;
+    }
+    next = std::move(waiting_.front());
+    waiting_.pop_front();
+  }
+  next->attach(d);
+}
+
+bool PocketSphinxStt::withdraw(const Stream *s) {
+  std::lock_guard lock(mutex_);
+  const auto it = std::find_if(waiting_.begin(), waiting_.end(), [s](const auto &w) { return w.get() == s; });
+  if (it == waiting_.end()) return false;
+  waiting_.erase(it);
+  return true;
+}
+
 std::unique_ptr<sdk::SttStream> PocketSphinxStt::open(const sdk::SttOptions &, sdk::SttSink sink,
                                                       sdk::CancelToken cancel) {
+  auto stream = std::make_shared<Stream>(*this, max_samples_, std::move(sink), cancel);
   Decoder *d = nullptr;
   {
-    std::unique_lock lock(mutex_);
-    // Wait briefly for a decoder; a longer wait is better spent on the next provider.
-    if (!available_.wait_for(lock, std::chrono::seconds(2), [this] { return !free_.empty(); })) {
-      throw sdk::Error(sdk::Status::retryable, "all " + std::to_string(decoders_.size()) + " decoders are busy");
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) {
+      waiting_.push_back(stream);  // a released decoder comes to it, first come first served
+    } else {
+      d = free_.back();
+      free_.pop_back();
     }
-    d = free_.back();
-    free_.pop_back();
   }
-  auto stream = std::make_shared<Stream>(*this, d, std::move(sink), cancel);
+  if (d != nullptr) stream->attach(d);
   stream->start();
   return std::make_unique<StreamHandle>(std::move(stream));
 }

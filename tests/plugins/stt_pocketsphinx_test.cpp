@@ -69,5 +69,76 @@ TEST(SttPocketSphinx, TranscribesTheTestUtterancesAndReportsWer) {
   EXPECT_LT(wer, 0.5) << "recognition works: most words are right";
 }
 
+struct OneDecoder : ::testing::Test {
+  test::TestHost host{4};
+  Registry registry;
+  std::shared_ptr<Instance> stt;
+  void make(int max_wait_ms) {
+    registry.scan({test::shipped_plugin_dir()});
+    std::string error;
+    stt = Instance::create(registry.find("stt-pocketsphinx"), "ps", {{"decoders", 1}, {"max_wait_ms", max_wait_ms}},
+                           host.context(), error);
+    ASSERT_NE(stt, nullptr) << error;
+  }
+  void speak(SttStream &stream, const std::string &file) {
+    const auto audio = test::speech_samples(file);
+    for (std::size_t at = 0; at < audio.size(); at += 320) {
+      stream.feed(audio.data() + at, std::min<std::size_t>(320, audio.size() - at));
+    }
+    stream.finish();
+  }
+};
+
+TEST_F(OneDecoder, AStreamOpenedWhileTheDecoderIsBusyWaitsItsTurnWithoutBlocking) {
+  make(60000);
+  Words first;
+  Words second;
+  CancelSource c1;
+  CancelSource c2;
+  SttStream s1;
+  SttStream s2;
+  ASSERT_TRUE(open_stream(*stt, first, c1, s1).ok());
+  // Opening does not wait for the decoder (it could not get it: the first
+  // stream keeps it until it has spoken, below).
+  ASSERT_TRUE(open_stream(*stt, second, c2, s2).ok());
+  speak(s2, "weather.wav");  // the second speaks while the first holds the decoder
+  speak(s1, "hello.wav");
+  ASSERT_TRUE(first.wait());
+  ASSERT_TRUE(second.wait());
+  EXPECT_TRUE(first.outcome.ok()) << first.outcome.message;
+  EXPECT_TRUE(second.outcome.ok()) << second.outcome.message;
+  EXPECT_NE(first.text.find("hello"), std::string::npos) << first.text;
+  EXPECT_NE(second.text.find("weather"), std::string::npos) << "its audio was kept while it waited: " << second.text;
+  s1.close();
+  s2.close();
+}
+
+TEST_F(OneDecoder, AStreamThatWaitsTooLongFailsAsRetryableAndACancelledOneAsCancelled) {
+  make(300);
+  Words holder;
+  Words late;
+  Words cancelled;
+  CancelSource c1;
+  CancelSource c2;
+  CancelSource c3;
+  SttStream s1;
+  SttStream s2;
+  SttStream s3;
+  ASSERT_TRUE(open_stream(*stt, holder, c1, s1).ok());  // holds the decoder and never finishes
+  ASSERT_TRUE(open_stream(*stt, late, c2, s2).ok());
+  ASSERT_TRUE(open_stream(*stt, cancelled, c3, s3).ok());
+  c3.cancel();
+  ASSERT_TRUE(cancelled.wait());
+  EXPECT_EQ(cancelled.outcome.status, sdk::Status::cancelled);
+  ASSERT_TRUE(late.wait());
+  EXPECT_EQ(late.outcome.status, sdk::Status::retryable);
+  EXPECT_NE(late.outcome.message.find("busy"), std::string::npos) << late.outcome.message;
+  c1.cancel();
+  ASSERT_TRUE(holder.wait());
+  s1.close();
+  s2.close();
+  s3.close();
+}
+
 }  // namespace
 }  // namespace switchboard::plugin
