@@ -15,7 +15,7 @@ packages=(
   # transports: JWT tokens
   libjwt-dev
   # the Voice Assistant API's JavaScript client example, run by the conformance tests
-  nodejs
+  nodejs node-ws
   # sessions
   libsqlite3-dev
   # audio core

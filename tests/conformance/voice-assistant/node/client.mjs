@@ -7,10 +7,12 @@
 // Prints one JSON line with what happened; exits 0 when the turn completed.
 import { readFileSync } from 'node:fs'
 import { webcrypto } from 'node:crypto'
+import { createRequire } from 'node:module'
 
 // The browser's globals: Node's own WebSocket where it has one (22, or 20
-// with --experimental-websocket), else the `ws` package from npm.
-const WebSocket = globalThis.WebSocket ?? (await import('ws')).default
+// with --experimental-websocket), else the `ws` package: Debian's node-ws
+// (found through NODE_PATH) or the one npm installed beside this file.
+const WebSocket = globalThis.WebSocket ?? createRequire(import.meta.url)('ws')
 globalThis.crypto ??= webcrypto
 
 const [base, recording] = process.argv.slice(2)
