@@ -17,6 +17,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "percentile.hpp"
+
 #include "app/application.hpp"
 #include "core/system_clock.hpp"
 #include "plugin/tts_client.hpp"
@@ -75,10 +77,7 @@ class TurnWaiter : public sb::conversation::SessionObserver {
   std::condition_variable cv_;
 };
 
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
+using switchboard::bench::percentile;
 
 // Fixed provider latencies: the final transcript 20 ms after the end of
 // speech, the first token 30 ms after the request, the first chunk of speech

@@ -17,6 +17,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "percentile.hpp"
 #include "support/provider_harness.hpp"
 
 namespace sb = switchboard;
@@ -127,10 +128,7 @@ long rss_kb() {
   return 0;
 }
 
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
+using switchboard::bench::percentile;
 
 struct Timed : sb::test::LlmRecord {
   void on_token(std::string_view t) override {

@@ -17,15 +17,14 @@
 #include <sys/resource.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <regex>
 #include <sstream>
 
 #include "http_load.hpp"
 #include "stats.hpp"
-#include "support/process.hpp"
+#include "support/served_binary.hpp"
+#include "support/testdata.hpp"
+#include "switchboard/sdk/wav.hpp"
 #include "voice_load.hpp"
 
 namespace {
@@ -52,37 +51,12 @@ std::string config_text() {
   return c.str();
 }
 
-struct Server {
-  Server() {
-    dir = std::filesystem::temp_directory_path() / ("sb-loadgen-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    std::ofstream(dir / "load.yaml") << config_text();
-    process = std::make_unique<switchboard::test::Process>(
-        SWITCHBOARD_BINARY, std::vector<std::string>{"--config", (dir / "load.yaml").string()});
-    const auto line = process->wait_for("listening on 127\\.0\\.0\\.1:[0-9]+");
-    std::smatch m;
-    static const std::regex re(":([0-9]+)$");
-    if (std::regex_search(line, m, re)) port = std::stoi(m[1]);
-    if (port == 0 || process->wait_for("switchboard ready").empty()) {
-      throw std::runtime_error("the server did not start: " + process->err());
-    }
-  }
-  ~Server() {
-    process->signal(SIGTERM);
-    process->wait();
-    std::filesystem::remove_all(dir);
-  }
-  std::filesystem::path dir;
-  std::unique_ptr<switchboard::test::Process> process;
-  int port = 0;
-};
+using Server = switchboard::test::ServedBinary;
 
-std::string read_pcm(const std::string &wav_path) {
-  std::ifstream in(wav_path, std::ios::binary);
-  const std::string wav((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto data = wav.find("data");
-  if (data == std::string::npos) throw std::runtime_error("not a WAV file: " + wav_path);
-  return wav.substr(data + 8) + std::string(16000 * 2 * 3 / 2, '\0');  // + 1.5 s of silence
+// A recording as PCM16 bytes, then 1.5 s of silence.
+std::string read_pcm(const std::string &name) {
+  const auto samples = switchboard::test::speech_samples(name);
+  return switchboard::sdk::pcm_bytes(samples.data(), samples.size()) + std::string(16000 * 2 * 3 / 2, '\0');
 }
 
 struct Level {
@@ -97,14 +71,15 @@ struct Level {
 };
 
 Level voice_level(int sessions, int seconds, const std::string &pcm, int ack_every) {
-  Server server;
+  Server server(SWITCHBOARD_BINARY, config_text());
+  if (!server.ready()) throw std::runtime_error("the server did not start: " + server.process().err());
   loadgen::VoiceOptions o;
-  o.port = server.port;
+  o.port = server.port();
   o.sessions = sessions;
   o.duration = std::chrono::seconds(seconds);
   o.pcm = pcm;
   o.ack_every = ack_every;
-  const pid_t pid = server.process->pid();
+  const pid_t pid = server.process().pid();
   const double cpu_before = loadgen::cpu_seconds(pid);
   const auto start = std::chrono::steady_clock::now();
   Level level{sessions, loadgen::run_voice(o), 0, 0, 0};
@@ -174,15 +149,16 @@ int main(int argc, char **argv) {
   setrlimit(RLIMIT_NOFILE, &files);
 
   if (only.empty() || only == "health") {
-    Server server;
-    const auto r = loadgen::run_http(server.port, "/health", connections, std::chrono::seconds(health_seconds));
+    Server server(SWITCHBOARD_BINARY, config_text());
+    if (!server.ready()) throw std::runtime_error("the server did not start: " + server.process().err());
+    const auto r = loadgen::run_http(server.port(), "/health", connections, std::chrono::seconds(health_seconds));
     std::printf("health: %d connections, %ld requests in %.1f s: %.0f requests/s, p50 %.2f p99 %.2f ms, %ld failed\n",
                 connections, r.requests, r.seconds, static_cast<double>(r.requests) / r.seconds,
                 loadgen::percentile(r.latency_ms, 0.5), loadgen::percentile(r.latency_ms, 0.99), r.failures);
     std::fflush(stdout);
   }
   if (only.empty() || only == "voice") {
-    const std::string pcm = read_pcm(SWITCHBOARD_TESTDATA_DIR "/speech/crying.wav");
+    const std::string pcm = read_pcm("crying.wav");
     std::printf("voice: turn latency at %d sessions (providers' fixed delays: stt %d + llm %d + tts %d ms)\n",
                 turn_sessions, kSttFinalMs, kLlmFirstTokenMs, kTtsFirstChunkMs);
     print(voice_level(turn_sessions, seconds, pcm, ack_every));

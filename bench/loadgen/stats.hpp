@@ -1,8 +1,7 @@
-// Samples and percentiles, and the server process's CPU time and memory
-// from /proc.
+// The benchmarks' percentile, and the server process's CPU time and
+// memory from /proc.
 #pragma once
 
-#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -11,13 +10,11 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "percentile.hpp"
+
 namespace loadgen {
 
-inline double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
+using switchboard::bench::percentile;
 
 // CPU seconds (user + system) the process has used so far.
 inline double cpu_seconds(pid_t pid) {

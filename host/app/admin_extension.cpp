@@ -93,10 +93,10 @@ nlohmann::json AdminExtension::health() const {
   nlohmann::json providers = nlohmann::json::object();
   int unhealthy = 0;
   int degraded = 0;
+  const auto chains_view = view.find("providers");
   for (const char *kind : {"stt", "llm", "tts"}) {
-    const auto it = view.find("providers");
-    if (it == view.end() || !it->contains(kind)) continue;
-    const auto &list = (*it)[kind]["providers"];
+    if (chains_view == view.end() || !chains_view->contains(kind)) continue;
+    const auto &list = (*chains_view)[kind]["providers"];
     std::string state = "unhealthy";
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (list[i].value("available", false)) {

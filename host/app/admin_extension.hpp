@@ -18,7 +18,7 @@ namespace switchboard::app {
 struct AdminSources {
   std::function<std::shared_ptr<resilience::Chains>()> chains;
   std::function<std::shared_ptr<plugin::Instance>()> cache;
-  std::function<std::size_t()> session_count;
+  std::function<std::size_t()> session_count;  // live sessions
   admin::Metrics &metrics;
   admin::RecentTurns &recent;
   // Re-reads and applies the config; returns the first problem, or "".

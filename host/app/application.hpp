@@ -100,7 +100,7 @@ class Application {
   SessionsExtension sessions_ext_{[this] { return conversations_.get(); }, metrics_, recent_turns_};
   AdminExtension admin_ext_{
       AdminSources{[this] { return chains(); }, [this] { return cache(); },
-                   [this] { return conversations_ ? conversations_->list().size() : 0; }, metrics_, recent_turns_,
+                   [this] { return conversations_ ? conversations_->live_count() : 0; }, metrics_, recent_turns_,
                    [this] { return reloader_ ? reloader_() : std::string("this host cannot reload"); }}};
 
   mutable std::mutex mutex_;

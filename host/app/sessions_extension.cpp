@@ -185,7 +185,7 @@ SessionsExtension::SessionsExtension(std::function<conversation::Conversations *
   ext_.dropped_samples = [](void *h) -> std::uint64_t { return static_cast<Handle *>(h)->session->dropped_samples(); };
   ext_.active_count = [](void *ctx) -> std::size_t {
     auto *all = static_cast<SessionsExtension *>(ctx)->conversations();
-    return all != nullptr ? all->list().size() : 0;
+    return all != nullptr ? all->live_count() : 0;
   };
 }
 

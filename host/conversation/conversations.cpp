@@ -46,6 +46,11 @@ std::shared_ptr<Session> Conversations::session(const std::string &id_in) {
   return slot;
 }
 
+std::size_t Conversations::live_count() const {
+  std::lock_guard lock(mutex_);
+  return live_.size();
+}
+
 std::shared_ptr<Session> Conversations::find(const std::string &id) const {
   std::lock_guard lock(mutex_);
   const auto it = live_.find(id);

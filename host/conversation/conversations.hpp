@@ -42,6 +42,8 @@ class Conversations {
   bool clear_history(const std::string &id);
   bool remove(const std::string &id);
   std::size_t remove_all();
+  // Sessions live now (a client is or was recently talking); no store I/O.
+  std::size_t live_count() const;
   // Ends and forgets sessions idle for longer than the timeout at `now`
   // (seconds since the epoch); a session with a turn running is not idle.
   std::size_t expire_idle(double now);

@@ -1,6 +1,5 @@
 #include "rest_routes.hpp"
 
-#include <random>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,17 +43,6 @@ std::vector<std::string> split_path(const std::string &path) {
 
 bool known_kind(const std::string &kind) {
   return kind == "stt" || kind == "llm" || kind == "tts";
-}
-
-std::string random_hex(std::size_t bytes) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes; ++i) {
-    const auto v = static_cast<unsigned>(rng() & 0xff);
-    out += {kHex[v >> 4], kHex[v & 15]};
-  }
-  return out;
 }
 
 server::Response providers(const server::Request &r, const std::vector<std::string> &p, const HostViews &v) {

@@ -72,12 +72,7 @@ void check_settings(const nlohmann::json &c, switchboard::sdk::ConfigErrors &err
     if (!a.is_object()) {
       errors.add("/auth", "'auth' must be a mapping");
     } else {
-      for (const auto &item : a.items()) {
-        const auto &k = item.key();
-        if (k != "enabled" && k != "api_keys" && k != "jwt_secret" && k != "token_ttl_seconds") {
-          errors.add("/auth" + cfg::pointer(k), "unknown key '" + k + "'");
-        }
-      }
+      cfg::allow_only(a, {"enabled", "api_keys", "jwt_secret", "token_ttl_seconds"}, errors, "/auth");
       if (a.contains("enabled") && !a["enabled"].is_boolean() && a["enabled"] != "auto") {
         errors.add("/auth/enabled", "'enabled' must be true, false or auto");
       }
@@ -111,16 +106,14 @@ void check_settings(const nlohmann::json &c, switchboard::sdk::ConfigErrors &err
       errors.add("/limits", "'limits' must be a mapping");
       return;
     }
-    static const char *kKeys[] = {"max_body_bytes",       "max_message_bytes", "max_audio_bytes",
-                                  "max_queue_bytes",      "max_connections",   "max_connections_per_ip",
-                                  "handshake_timeout_ms", "idle_timeout_ms",   "requests_per_minute",
-                                  "messages_per_second",  "message_burst"};
+    static const std::vector<std::string_view> kKeys = {
+        "max_body_bytes",      "max_message_bytes",      "max_audio_bytes",      "max_queue_bytes",
+        "max_connections",     "max_connections_per_ip", "handshake_timeout_ms", "idle_timeout_ms",
+        "requests_per_minute", "messages_per_second",    "message_burst"};
+    cfg::allow_only(*it, kKeys, errors, "/limits");
     for (const auto &item : it->items()) {
-      const bool known =
-          std::any_of(std::begin(kKeys), std::end(kKeys), [&](const char *k) { return item.key() == k; });
-      if (!known) {
-        errors.add("/limits" + cfg::pointer(item.key()), "unknown key '" + item.key() + "'");
-      } else if (!item.value().is_number() || item.value().get<double>() < 0) {
+      const bool known = std::find(kKeys.begin(), kKeys.end(), item.key()) != kKeys.end();
+      if (known && (!item.value().is_number() || item.value().get<double>() < 0)) {
         errors.add("/limits" + cfg::pointer(item.key()), "'" + item.key() + "' must be a number >= 0");
       }
     }

@@ -4,7 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "wire.hpp"
+#include "switchboard/sdk/base64.hpp"
+#include "switchboard/sdk/wav.hpp"
 
 namespace voice_api {
 
@@ -95,7 +96,7 @@ void VoiceSocket::text(std::string_view raw) {
       error("Audio message has no base64 \"data\"", "bad_audio");
       return;
     }
-    const auto bytes = base64_decode(data->get_ref<const std::string &>());
+    const auto bytes = switchboard::sdk::base64_decode(data->get_ref<const std::string &>());
     if (!bytes) {
       error("Audio data is not valid base64", "bad_base64");
       return;
@@ -160,11 +161,11 @@ void VoiceSocket::on_audio(void *user, const std::int16_t *samples, std::size_t 
   if (!self->socket_) return;
   nlohmann::json m = {{"type", "audio"}};
   if (self->settings_.output_format == "pcm16") {
-    m["data"] = base64_encode(pcm_bytes(samples, count));
+    m["data"] = switchboard::sdk::base64_encode(switchboard::sdk::pcm_bytes(samples, count));
     m["format"] = "pcm16";
     m["sample_rate"] = rate;
   } else {
-    m["data"] = base64_encode(wav_bytes(samples, count, rate));
+    m["data"] = switchboard::sdk::base64_encode(switchboard::sdk::wav_file(samples, count, rate));
   }
   self->socket_->send_text(m.dump());
 }

@@ -38,10 +38,7 @@ class CartesiaTts : public sdk::Tts {
     cfg::expect_string(c, "model", errors);
     cfg::expect_string(c, "language", errors);
     cfg::expect_string(c, "version", errors);
-    if (c.contains("sample_rate") &&
-        (!c["sample_rate"].is_number_integer() || !http::standard_pcm_rate(c["sample_rate"]))) {
-      errors.add("/sample_rate", "'sample_rate' must be one of 8000, 16000, 22050, 24000, 44100, 48000");
-    }
+    http::expect_pcm_rate(c, "sample_rate", errors);
   }
 
   std::vector<sdk::Voice> voices() override { return {{voice_, "", language_, "", rate_}}; }

@@ -35,10 +35,7 @@ class ElevenLabsTts : public sdk::Tts {
     http::Endpoint::validate(c, errors, true);
     cfg::expect_string(c, "voice", errors, true);
     cfg::expect_string(c, "model", errors);
-    if (c.contains("sample_rate") &&
-        (!c["sample_rate"].is_number_integer() || !http::standard_pcm_rate(c["sample_rate"]))) {
-      errors.add("/sample_rate", "'sample_rate' must be one of 8000, 16000, 22050, 24000, 44100, 48000");
-    }
+    http::expect_pcm_rate(c, "sample_rate", errors);
     if (c.contains("voice_settings") && !c["voice_settings"].is_object()) {
       errors.add("/voice_settings", "'voice_settings' must be a mapping");
     }

@@ -381,14 +381,10 @@ Client::Client() : impl_(std::make_shared<Impl>()) {
 }
 
 Client::~Client() {
+  // Calls still running belong to nobody now: the state's destructor drops
+  // them quietly once the loop has stopped.
   impl_->work.reset();
-  asio::post(impl_->io, [impl = impl_.get()] {
-    // Calls still running belong to nobody now: drop them quietly.
-    for (auto &[id, t] : impl->transfers) impl->release(*t);
-    impl->transfers.clear();
-    impl->timer.cancel();
-    impl->io.stop();
-  });
+  impl_->io.stop();
   if (impl_->thread.get_id() == std::this_thread::get_id()) {
     impl_->thread.detach();
   } else {

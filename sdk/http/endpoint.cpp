@@ -1,7 +1,5 @@
 #include "switchboard/http/endpoint.hpp"
 
-#include <algorithm>
-
 #include "switchboard/http/url.hpp"
 
 namespace switchboard::http {
@@ -23,18 +21,10 @@ Endpoint Endpoint::from(const nlohmann::json &config, std::string_view default_b
 
 bool Endpoint::allow_only(const nlohmann::json &config, std::initializer_list<std::string_view> own_keys,
                           sdk::ConfigErrors &errors) {
-  static constexpr std::string_view kShared[] = {"base_url",           "api_key",    "headers",
-                                                 "connect_timeout_ms", "tls_verify", "ca_file"};
-  if (!config.is_object()) {
-    errors.add("", "expected a mapping");
-    return false;
-  }
-  for (const auto &item : config.items()) {
-    bool known = std::find(std::begin(kShared), std::end(kShared), item.key()) != std::end(kShared);
-    for (auto name : own_keys) known = known || item.key() == name;
-    if (!known) errors.add(sdk::config::pointer(item.key()), "unknown key '" + item.key() + "'");
-  }
-  return true;
+  std::vector<std::string_view> allowed = {"base_url",           "api_key",    "headers",
+                                           "connect_timeout_ms", "tls_verify", "ca_file"};
+  allowed.insert(allowed.end(), own_keys.begin(), own_keys.end());
+  return sdk::config::allow_only(config, allowed, errors);
 }
 
 void Endpoint::validate(const nlohmann::json &config, sdk::ConfigErrors &errors, bool key_required) {

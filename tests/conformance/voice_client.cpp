@@ -2,9 +2,6 @@
 
 #include <utility>
 
-#include <fstream>
-#include <sstream>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -147,13 +144,6 @@ void WsClient::close() {
   beast::error_code ignored;
   impl_->socket.close(ws::close_code::normal, ignored);
   impl_->open = false;
-}
-
-std::string read_file(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 std::string base64(const std::string &bytes) {

@@ -54,8 +54,6 @@ class WsClient {
   std::string last_error_;
 };
 
-// PCM16 bytes of a WAV file's samples (16 kHz mono expected), and the file.
-std::string read_file(const std::string &path);
 std::string base64(const std::string &bytes);
 std::string base64_decode(const std::string &text);
 

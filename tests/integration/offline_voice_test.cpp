@@ -3,29 +3,21 @@
 // ../shared/testdata/speech goes into a session as a client would send it
 // and comes back as a transcript, an answer and speech. Reports the word
 // error rate over the set.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "support/conversation_harness.hpp"
+#include "support/scratch.hpp"
 #include "support/testdata.hpp"
 #include "support/word_errors.hpp"
 
 namespace switchboard::conversation {
 namespace {
 
-std::string read_file(const std::string &path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(OfflineVoice, EveryRecordingGetsATranscriptAnAnswerAndSpeech) {
   const std::string file = SWITCHBOARD_DEFAULT_CONFIG;
-  test::ConversationHarness h(read_file(file), store::memory_store(), file);
+  test::ConversationHarness h(test::read_file(file), store::memory_store(), file);
   std::size_t words = 0;
   std::size_t wrong = 0;
   int files = 0;

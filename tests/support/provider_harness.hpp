@@ -18,7 +18,23 @@
 
 namespace switchboard::test {
 
-struct LlmRecord : plugin::LlmHandler {
+// How a call ended: once, with its outcome, signalled to the waiting test.
+struct CallEnd {
+  void end(const sdk::Outcome &o) {
+    {
+      std::lock_guard lock(mutex);
+      outcome = o;
+      ++dones;
+    }
+    done.set();
+  }
+  std::mutex mutex;
+  sdk::Outcome outcome;
+  int dones = 0;
+  DoneSignal done;
+};
+
+struct LlmRecord : plugin::LlmHandler, CallEnd {
   void on_token(std::string_view t) override {
     std::lock_guard lock(mutex);
     text += t;
@@ -29,50 +45,28 @@ struct LlmRecord : plugin::LlmHandler {
     std::lock_guard lock(mutex);
     usage = {p, c};
   }
-  void on_done(const sdk::Outcome &o) override {
-    {
-      std::lock_guard lock(mutex);
-      outcome = o;
-      ++dones;
-    }
-    done.set();
-  }
-  std::mutex mutex;
+  void on_done(const sdk::Outcome &o) override { end(o); }
   std::string text;
   std::vector<std::string> tokens;
   std::pair<std::uint32_t, std::uint32_t> usage{};
-  sdk::Outcome outcome;
-  int dones = 0;
   DoneSignal first_token;
-  DoneSignal done;
 };
 
-struct TtsRecord : plugin::TtsHandler {
+struct TtsRecord : plugin::TtsHandler, CallEnd {
   void on_audio(const std::int16_t *, std::size_t count, std::uint32_t rate) override {
     std::lock_guard lock(mutex);
     samples += count;
     sample_rate = rate;
     if (++chunks == 1) first_chunk.set();
   }
-  void on_done(const sdk::Outcome &o) override {
-    {
-      std::lock_guard lock(mutex);
-      outcome = o;
-      ++dones;
-    }
-    done.set();
-  }
-  std::mutex mutex;
+  void on_done(const sdk::Outcome &o) override { end(o); }
   std::size_t samples = 0;
   std::uint32_t sample_rate = 0;
   int chunks = 0;
-  sdk::Outcome outcome;
-  int dones = 0;
   DoneSignal first_chunk;
-  DoneSignal done;
 };
 
-struct SttRecord : plugin::SttHandler {
+struct SttRecord : plugin::SttHandler, CallEnd {
   void on_partial(std::string_view t) override {
     std::lock_guard lock(mutex);
     partials.emplace_back(t);
@@ -82,21 +76,10 @@ struct SttRecord : plugin::SttHandler {
     finals.emplace_back(t);
     confidence = c;
   }
-  void on_done(const sdk::Outcome &o) override {
-    {
-      std::lock_guard lock(mutex);
-      outcome = o;
-      ++dones;
-    }
-    done.set();
-  }
-  std::mutex mutex;
+  void on_done(const sdk::Outcome &o) override { end(o); }
   std::vector<std::string> partials;
   std::vector<std::string> finals;
   float confidence = 0;
-  sdk::Outcome outcome;
-  int dones = 0;
-  DoneSignal done;
 };
 
 // A steady tone, loud enough to count as speech for the upstream.

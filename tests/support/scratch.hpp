@@ -1,10 +1,12 @@
-// A file path of this test process's own under the temporary folder, so
-// tests running side by side never share one.
+// Files of a test: a path of this test process's own under the temporary
+// folder (tests running side by side never share one), and reading one.
 #pragma once
 
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace switchboard::test {
@@ -17,6 +19,12 @@ inline std::filesystem::path scratch_file(const std::string &folder, const std::
   const auto path = dir / (name + "-" + std::to_string(::getpid()) + ext);
   std::filesystem::remove(path);
   return path;
+}
+
+// A whole file as text ("" when it cannot be read).
+inline std::string read_file(const std::filesystem::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace switchboard::test

@@ -61,7 +61,7 @@ TEST(NodeClient, TheDocumentsExampleCompletesAVoiceTurn) {
   ASSERT_TRUE(command) << why_not;
   auto args = command->args;
   args.push_back("http://127.0.0.1:" + std::to_string(server.port()));
-  args.push_back(speech_file("crying.wav"));
+  args.push_back(speech_path("crying.wav"));
   args.insert(args.begin(), "node");
   const auto r = run("/usr/bin/env", args, command->env);
   ASSERT_EQ(r.code, 0) << r.out << r.err;

@@ -25,7 +25,8 @@ TEST(Formats, WebmChunksFromABrowserAndResampledWavAreHeard) {
     // WebM/Opus stream, each base64 in an audio message.
     WsClient ws(server.port(), "/voice/webm");
     ASSERT_TRUE(ws.until("state_change"));
-    const std::string webm = read_file(speech_file("formats/hello.webm"));
+    const auto bytes = speech_bytes("formats/hello.webm");
+    const std::string webm(bytes.begin(), bytes.end());
     for (std::size_t at = 0; at < webm.size(); at += 1000) {
       ws.send_json({{"type", "audio"}, {"data", base64(webm.substr(at, 1000))}});
     }
@@ -35,7 +36,8 @@ TEST(Formats, WebmChunksFromABrowserAndResampledWavAreHeard) {
   {
     WsClient ws(server.port(), "/voice/wav24k");
     ASSERT_TRUE(ws.until("state_change"));
-    ws.send_json({{"type", "audio"}, {"data", base64(read_file(speech_file("formats/hello-24k.wav")))}});
+    const auto wav = speech_bytes("formats/hello-24k.wav");
+    ws.send_json({{"type", "audio"}, {"data", base64(std::string(wav.begin(), wav.end()))}});
     ws.send_json({{"type", "audio_end"}});
     EXPECT_NE(final_user_text(ws).find("hello"), std::string::npos);
   }
@@ -57,7 +59,7 @@ TEST(Formats, Pcm16OutputSaysItsRate) {
 TEST(Operations, ReloadAppliesAnEditedConfigAndRefusesABrokenOne) {
   VoiceServer server(scripted_providers());
   ASSERT_TRUE(server.ready()) << server.process().err();
-  std::string text = read_file(server.config().string());
+  std::string text = read_file(server.config());
   const std::string before = "Hi! How can I help you today?";
   text.replace(text.find(before), before.size(), "Reloaded reply.");
   std::ofstream(server.config()) << text;

@@ -35,7 +35,7 @@ TEST_F(Voice, AWholeTurnFromARecordingProducesEveryMessageAndEndsListening) {
   ASSERT_TRUE(first);
   EXPECT_EQ((*first)["type"], "state_change");
 
-  speak(ws, wav_pcm(speech_file("crying.wav")));
+  speak(ws, speech_pcm("crying.wav"));
   std::vector<std::string> states;
   std::vector<std::string> types;
   std::string heard;
@@ -92,7 +92,7 @@ TEST_F(Voice, AWholeTurnFromARecordingProducesEveryMessageAndEndsListening) {
 TEST_F(Voice, BinaryFramesCarryAudioToo) {
   WsClient ws(server->port(), "/voice/voice-binary");
   ASSERT_TRUE(ws.until("state_change"));
-  speak(ws, wav_pcm(speech_file("hello.wav")), true);
+  speak(ws, speech_pcm("hello.wav"), true);
   const auto final_transcript = ws.until("transcript_update");
   ASSERT_TRUE(final_transcript);
   EXPECT_EQ((*final_transcript)["data"]["speaker"], "user");

@@ -71,7 +71,7 @@ typedef struct sb_sessions_ext {
   sb_status (*remove)(void *ctx, const char *session_id, sb_error *err);
   /* Ends and deletes every session; writes {"deleted":N}. */
   sb_status (*remove_all)(void *ctx, sb_sink json_out, sb_error *err);
-  /* How many sessions the host keeps (live and stored). */
+  /* How many sessions are live now (a client is or was recently talking). */
   size_t (*active_count)(void *ctx);
   /* [any-thread] Samples of this attachment's session the audio path could
    * not keep up with and dropped, since the session started. */

@@ -8,19 +8,23 @@
 #include <memory>
 
 #include "switchboard/http/client.hpp"
+#include "switchboard/sdk/config.hpp"
 #include "switchboard/sdk/tts.hpp"
 
 namespace switchboard::http {
 
 enum class AudioBody { pcm_s16le, wav };
 
-// The PCM rates speech services offer: 8000, 16000, 22050, 24000, 44100,
-// 48000.
-inline bool standard_pcm_rate(int rate) {
+// Checks config[key], when present, is one of the PCM rates speech services
+// offer: 8000, 16000, 22050, 24000, 44100, 48000.
+inline void expect_pcm_rate(const nlohmann::json &config, const char *key, sdk::ConfigErrors &errors) {
+  const auto it = config.find(key);
+  if (it == config.end()) return;
   for (int r : {8000, 16000, 22050, 24000, 44100, 48000}) {
-    if (r == rate) return true;
+    if (it->is_number_integer() && it->get<int>() == r) return;
   }
-  return false;
+  errors.add(sdk::config::pointer(key),
+             sdk::config::about(key, " must be one of 8000, 16000, 22050, 24000, 44100, 48000"));
 }
 
 void stream_speech(Client &client, Request request, AudioBody body, std::uint32_t sample_rate, sdk::TtsSink sink,

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -49,12 +50,13 @@ inline std::string about(std::string_view key, std::string_view rest) {
   return m;
 }
 
-// Reports every key of `block` not in `allowed`. Returns false if `block` is
-// not an object at all.
-inline bool allow_only(const nlohmann::json &block, std::initializer_list<std::string_view> allowed,
-                       ConfigErrors &errors) {
+// Reports every key of `block` not in `allowed`, at `at` (the block's own
+// JSON pointer, "" for the top level). Returns false if `block` is not an
+// object at all.
+inline bool allow_only(const nlohmann::json &block, const std::vector<std::string_view> &allowed, ConfigErrors &errors,
+                       const std::string &at = "") {
   if (!block.is_object()) {
-    errors.add("", "expected a mapping");
+    errors.add(at, "expected a mapping");
     return false;
   }
   for (const auto &item : block.items()) {
@@ -63,10 +65,15 @@ inline bool allow_only(const nlohmann::json &block, std::initializer_list<std::s
       known = known || item.key() == name;
     }
     if (!known) {
-      errors.add(pointer(item.key()), std::string("unknown key ").append(about(item.key(), "")));
+      errors.add(at + pointer(item.key()), std::string("unknown key ").append(about(item.key(), "")));
     }
   }
   return true;
+}
+
+inline bool allow_only(const nlohmann::json &block, std::initializer_list<std::string_view> allowed,
+                       ConfigErrors &errors) {
+  return allow_only(block, std::vector<std::string_view>(allowed), errors);
 }
 
 inline void expect_string(const nlohmann::json &block, std::string_view key, ConfigErrors &errors,

@@ -1,12 +1,13 @@
-// The Voice Assistant API's base64 and WAV helpers.
-#include "wire.hpp"
-
+// The SDK's base64 and WAV helpers (audio in JSON, chunks for browsers).
 #include <gtest/gtest.h>
 
-namespace voice_api {
+#include "switchboard/sdk/base64.hpp"
+#include "switchboard/sdk/wav.hpp"
+
+namespace switchboard::sdk {
 namespace {
 
-TEST(Wire, Base64RoundTripsEveryLengthAndByte) {
+TEST(Base64Wav, Base64RoundTripsEveryLengthAndByte) {
   std::string bytes;
   for (int i = 0; i < 300; ++i) {
     bytes.push_back(static_cast<char>(i * 37));
@@ -16,7 +17,7 @@ TEST(Wire, Base64RoundTripsEveryLengthAndByte) {
   }
 }
 
-TEST(Wire, Base64AcceptsWhatBrowsersSendAndRefusesTheRest) {
+TEST(Base64Wav, Base64AcceptsWhatBrowsersSendAndRefusesTheRest) {
   EXPECT_EQ(base64_decode("aGVsbG8="), "hello");
   EXPECT_EQ(base64_decode("aGVs\nbG8"), "hello") << "unpadded, with a line break";
   EXPECT_EQ(base64_decode("-_8"), std::string("\xfb\xff")) << "the URL-safe alphabet";
@@ -26,9 +27,9 @@ TEST(Wire, Base64AcceptsWhatBrowsersSendAndRefusesTheRest) {
   EXPECT_EQ(base64_decode(""), "");
 }
 
-TEST(Wire, WavChunksCarryTheirRateAndSamples) {
+TEST(Base64Wav, WavChunksCarryTheirRateAndSamples) {
   const std::int16_t samples[] = {0, 1000, -1000, 32767};
-  const std::string wav = wav_bytes(samples, 4, 24000);
+  const std::string wav = wav_file(samples, 4, 24000);
   ASSERT_EQ(wav.size(), 44U + 8U);
   EXPECT_EQ(wav.substr(0, 4), "RIFF");
   EXPECT_EQ(static_cast<unsigned char>(wav[24]) | static_cast<unsigned char>(wav[25]) << 8 |
@@ -38,4 +39,4 @@ TEST(Wire, WavChunksCarryTheirRateAndSamples) {
 }
 
 }  // namespace
-}  // namespace voice_api
+}  // namespace switchboard::sdk
