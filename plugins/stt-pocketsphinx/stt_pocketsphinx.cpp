@@ -98,7 +98,15 @@ class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream
         cancel_(cancel),
         opened_(std::chrono::steady_clock::now()) {}
 
-  // A decoder for this utterance; ticks start (or go on) decoding.
+  // The decoder taken at open, before the stream is shared with anyone:
+  // no lock (open runs under the host's own locks).
+  void adopt(Decoder *d) {
+    decoder_ = d;
+    ps_start_utt(d->ps);
+  }
+
+  // A decoder handed over by release (a worker, no other lock held); the
+  // waiting ticks start decoding with it.
   void attach(Decoder *d) {
     {
       std::lock_guard lock(mutex_);
@@ -195,7 +203,9 @@ class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream
     ended_ = true;
     if (decoder_ != nullptr) {
       if (status != sdk::Status::ok) ps_end_utt(decoder_->ps);
-      owner_.release(decoder_);
+      // Handed on from a task of its own, so no stream's lock is ever held
+      // while another stream's is taken.
+      owner_.host().post([&owner = owner_, d = decoder_] { owner.release(d); });
       decoder_ = nullptr;
     }
     if (status == sdk::Status::ok) {
@@ -301,7 +311,7 @@ std::unique_ptr<sdk::SttStream> PocketSphinxStt::open(const sdk::SttOptions &, s
       free_.pop_back();
     }
   }
-  if (d != nullptr) stream->attach(d);
+  if (d != nullptr) stream->adopt(d);
   stream->start();
   return std::make_unique<StreamHandle>(std::move(stream));
 }
