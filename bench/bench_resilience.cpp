@@ -100,7 +100,7 @@ struct Rig {
     spec.circuit.failure_threshold = 1000;
     spec.circuit.min_calls = 10000;
     spec.circuit.window = 10000;
-    auto p = std::make_shared<sb::resilience::Provider>(spec, 0, clock);
+    auto p = std::make_shared<sb::resilience::Provider>(spec, clock);
     p->llm = std::move(backend);
     return p;
   }

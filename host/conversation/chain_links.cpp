@@ -3,10 +3,7 @@
 namespace switchboard::conversation {
 namespace {
 
-bool names_provider(const resilience::ChainEvent &e) {
-  using Type = resilience::ChainEvent::Type;
-  return e.type == Type::selected || e.type == Type::hedge_won;
-}
+using Type = resilience::ChainEvent::Type;
 
 }  // namespace
 
@@ -23,6 +20,10 @@ void SttLink::on_partial(std::string_view text) {
 void SttLink::on_final(std::string_view text, float confidence, std::string_view) {
   forward(
       [text = std::string(text), confidence](LinkTarget &t, std::uint64_t tag) { t.stt_final(tag, text, confidence); });
+}
+
+void SttLink::on_replay() {
+  forward([](LinkTarget &t, std::uint64_t tag) { t.stt_replay(tag); });
 }
 
 void SttLink::on_done(const Outcome &outcome) {
@@ -45,7 +46,9 @@ void LlmLink::on_usage(std::uint32_t prompt, std::uint32_t completion) {
 }
 
 void LlmLink::on_event(const resilience::ChainEvent &event) {
-  if (names_provider(event)) provider_ = event.provider;
+  // The provider whose words the user gets, not the last one tried: a hedge
+  // that started and failed answered nothing.
+  if (event.type == Type::answering) provider_ = event.provider;
 }
 
 void LlmLink::on_done(const Outcome &outcome) {
@@ -70,12 +73,14 @@ void TtsLink::on_sentence_done(std::size_t sentence) {
   });
 }
 
-void TtsLink::on_sentence_restart(std::size_t sentence) {
-  forward([sentence](LinkTarget &t, std::uint64_t tag) { t.tts_restart(tag, sentence); });
+void TtsLink::on_sentence_resumed(std::size_t sentence, std::size_t resumed_at, const std::string &failed_provider) {
+  forward([sentence, resumed_at, failed_provider](LinkTarget &t, std::uint64_t tag) {
+    t.tts_resumed(tag, sentence, resumed_at, failed_provider);
+  });
 }
 
 void TtsLink::on_event(const resilience::ChainEvent &event) {
-  if (names_provider(event)) provider_ = event.provider;
+  if (event.type == Type::answering) provider_ = event.provider;
 }
 
 void TtsLink::on_done(const Outcome &outcome) {

@@ -25,13 +25,17 @@ class LinkTarget {
   virtual ~LinkTarget() = default;
   virtual void stt_partial(std::uint64_t utterance, const std::string &text) = 0;
   virtual void stt_final(std::uint64_t utterance, const std::string &text, float confidence) = 0;
+  // The finals so far came from a provider that failed: the next one
+  // transcribes the whole utterance again, and its finals replace them.
+  virtual void stt_replay(std::uint64_t utterance) = 0;
   virtual void stt_done(std::uint64_t utterance, const Outcome &outcome) = 0;
   virtual void llm_token(std::uint64_t turn, const std::string &text) = 0;
   virtual void llm_usage(std::uint64_t turn, std::uint32_t prompt, std::uint32_t completion) = 0;
   virtual void llm_done(std::uint64_t turn, const Outcome &outcome, const std::string &provider) = 0;
   virtual void tts_audio(std::uint64_t turn, std::size_t sentence, const std::vector<std::int16_t> &samples,
                          std::uint32_t rate) = 0;
-  virtual void tts_restart(std::uint64_t turn, std::size_t sentence) = 0;
+  virtual void tts_resumed(std::uint64_t turn, std::size_t sentence, std::size_t resumed_at,
+                           const std::string &failed_provider) = 0;
   virtual void tts_sentence_done(std::uint64_t turn, std::size_t sentence, const std::string &provider) = 0;
   virtual void tts_done(std::uint64_t turn, const Outcome &outcome) = 0;
 };
@@ -62,6 +66,7 @@ class SttLink : public resilience::SttListener, Link {
 
   void on_partial(std::string_view text) override;
   void on_final(std::string_view text, float confidence, std::string_view language) override;
+  void on_replay() override;
   void on_done(const Outcome &outcome) override;
 
  private:
@@ -90,7 +95,7 @@ class TtsLink : public resilience::TtsListener, Link {
 
   void on_audio(std::size_t sentence, const std::int16_t *samples, std::size_t count, std::uint32_t rate) override;
   void on_sentence_done(std::size_t sentence) override;
-  void on_sentence_restart(std::size_t sentence) override;
+  void on_sentence_resumed(std::size_t sentence, std::size_t resumed_at, const std::string &failed_provider) override;
   void on_event(const resilience::ChainEvent &event) override;
   void on_done(const Outcome &outcome) override;
 

@@ -50,6 +50,13 @@ struct ToJson {
               {"tts_ms", t.tts_ms},
               {"total_ms", t.total_ms}}}};
   }
+  nlohmann::json operator()(const event::SpeechResumed &e) const {
+    return {{"type", "speech_resumed"},
+            {"turn_id", e.turn_id},
+            {"sentence", e.sentence},
+            {"remaining", e.remaining},
+            {"failed_provider", e.failed_provider}};
+  }
   nlohmann::json operator()(const event::InterruptAck &e) const {
     return {{"type", "interrupt_ack"}, {"reason", e.reason}};
   }

@@ -73,6 +73,15 @@ struct TurnComplete {
   TurnTimings timings;
   std::string llm_provider;  // who answered ("cache" for a cached answer)
 };
+// The provider speaking a sentence failed after some of it was sent; the
+// rest (`remaining`, from the first word not yet sent) follows from the next
+// provider, perhaps in another voice. Nothing sent is sent again.
+struct SpeechResumed {
+  std::string turn_id;
+  std::size_t sentence;  // 0-based within the turn
+  std::string remaining;
+  std::string failed_provider;
+};
 // A turn was stopped: by an interrupt message or by the user speaking over it.
 struct InterruptAck {
   std::string reason;  // "interrupt" or "barge-in"
@@ -86,7 +95,7 @@ struct Error {
 
 using EventBody =
     std::variant<event::StateChange, event::VadStatus, event::AudioMetrics, event::Transcript, event::TextChunk,
-                 event::AudioChunk, event::TurnComplete, event::InterruptAck, event::Error>;
+                 event::AudioChunk, event::TurnComplete, event::SpeechResumed, event::InterruptAck, event::Error>;
 
 struct Event {
   std::string_view session_id;

@@ -165,6 +165,13 @@ void Session::stt_final(std::uint64_t utterance, const std::string &text, float 
   it->second.confidence = confidence;
 }
 
+void Session::stt_replay(std::uint64_t utterance) {
+  const auto it = utterances_open_.find(utterance);
+  if (closed_ || it == utterances_open_.end()) return;
+  it->second.final_text.clear();
+  it->second.confidence = 0;
+}
+
 void Session::stt_done(std::uint64_t utterance, const Outcome &outcome) {
   const auto it = utterances_open_.find(utterance);
   if (it == utterances_open_.end()) return;

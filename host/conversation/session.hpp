@@ -74,13 +74,15 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   // LinkTarget: what the chains report, on the strand.
   void stt_partial(std::uint64_t utterance, const std::string &text) override;
   void stt_final(std::uint64_t utterance, const std::string &text, float confidence) override;
+  void stt_replay(std::uint64_t utterance) override;
   void stt_done(std::uint64_t utterance, const Outcome &outcome) override;
   void llm_token(std::uint64_t turn, const std::string &text) override;
   void llm_usage(std::uint64_t turn, std::uint32_t prompt, std::uint32_t completion) override;
   void llm_done(std::uint64_t turn, const Outcome &outcome, const std::string &provider) override;
   void tts_audio(std::uint64_t turn, std::size_t sentence, const std::vector<std::int16_t> &samples,
                  std::uint32_t rate) override;
-  void tts_restart(std::uint64_t turn, std::size_t sentence) override;
+  void tts_resumed(std::uint64_t turn, std::size_t sentence, std::size_t resumed_at,
+                   const std::string &failed_provider) override;
   void tts_sentence_done(std::uint64_t turn, std::size_t sentence, const std::string &provider) override;
   void tts_done(std::uint64_t turn, const Outcome &outcome) override;
 

@@ -178,14 +178,23 @@ void Session::tts_audio(std::uint64_t turn, std::size_t sentence, const std::vec
   const std::size_t index = t.tts_sentence[sentence];
   SpokenSentence &s = t.sentences[index];
   s.rate = rate;
-  if (t.cache) s.audio.insert(s.audio.end(), samples.begin(), samples.end());
+  if (t.cache && !s.resumed) s.audio.insert(s.audio.end(), samples.begin(), samples.end());
   flush_cached(t);  // the cached sentences before this one go first
   send_audio(t, index, samples, rate);
 }
 
-void Session::tts_restart(std::uint64_t turn, std::size_t sentence) {
-  if (!turn_ || turn_->number != turn || sentence >= turn_->tts_sentence.size()) return;
-  turn_->sentences[turn_->tts_sentence[sentence]].audio.clear();
+// The audio already sent stays: the rest of the sentence follows from the
+// next provider. The client is told, and the sentence is not cached (two
+// providers, maybe two voices, spoke it).
+void Session::tts_resumed(std::uint64_t turn, std::size_t sentence, std::size_t resumed_at,
+                          const std::string &failed_provider) {
+  if (closed_ || !turn_ || turn_->number != turn || sentence >= turn_->tts_sentence.size()) return;
+  Turn &t = *turn_;
+  const std::size_t index = t.tts_sentence[sentence];
+  SpokenSentence &s = t.sentences[index];
+  s.resumed = true;
+  s.audio = {};
+  emit(event::SpeechResumed{t.id, index, s.text.substr(std::min(resumed_at, s.text.size())), failed_provider});
 }
 
 void Session::tts_sentence_done(std::uint64_t turn, std::size_t sentence, const std::string &provider) {
@@ -193,7 +202,7 @@ void Session::tts_sentence_done(std::uint64_t turn, std::size_t sentence, const 
   Turn &t = *turn_;
   SpokenSentence &s = t.sentences[t.tts_sentence[sentence]];
   s.done = true;
-  if (t.cache && context_->settings()->conversation.cache_tts && !s.audio.empty() && !provider.empty()) {
+  if (t.cache && context_->settings()->conversation.cache_tts && !s.resumed && !s.audio.empty() && !provider.empty()) {
     (void)plugin::CacheClient(*t.cache).put(speech_key(provider, t.voice, s.text), encode_speech(s.rate, s.audio));
   }
   s.audio = {};

@@ -20,6 +20,7 @@ struct SpokenSentence {
   std::string text;
   bool from_cache = false;
   bool done = false;
+  bool resumed = false;  // spoken by more than one provider: not cached
   std::uint32_t rate = 0;
   // Cached speech, or the synthesised speech so far (stored in the cache when done).
   std::vector<std::int16_t> audio;

@@ -13,6 +13,9 @@ TtsHandler::TtsHandler() {
   callbacks_.on_done = [](void *user, sb_status status, const sb_error *error) {
     static_cast<TtsHandler *>(user)->on_done(outcome_of(status, error));
   };
+  callbacks_.on_word = [](void *user, size_t text_offset, std::uint64_t sample) {
+    static_cast<TtsHandler *>(user)->on_word(text_offset, sample);
+  };
 }
 
 sdk::Outcome list_voices(const Instance &tts, nlohmann::json &voices) {

@@ -23,6 +23,8 @@ class TtsHandler {
 
   virtual void on_audio(const std::int16_t *samples, std::size_t count, std::uint32_t sample_rate) = 0;
   virtual void on_done(const sdk::Outcome &outcome) = 0;
+  // The word at byte text_offset of the text begins at `sample` (ABI 1.2).
+  virtual void on_word(std::size_t /*text_offset*/, std::uint64_t /*sample*/) {}
 
   const sb_tts_callbacks *callbacks() const noexcept { return &callbacks_; }
 

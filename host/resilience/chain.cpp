@@ -86,7 +86,8 @@ std::size_t Chain::available_count() const {
 
 nlohmann::json Chain::view() const {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto &p : providers_) {
+  for (std::size_t priority = 0; priority < providers_.size(); ++priority) {
+    const auto &p = providers_[priority];
     const BreakerSnapshot b = p->breaker.snapshot();
     const bool available = p->enabled && p->breaker.available();
     nlohmann::json circuit = {
@@ -104,7 +105,7 @@ nlohmann::json Chain::view() const {
     nlohmann::json entry = {
         {"name", p->name},
         {"plugin", p->plugin},
-        {"priority", p->priority},
+        {"priority", priority},
         {"enabled", p->enabled},
         {"available", available},
         {"circuit", circuit},

@@ -62,11 +62,12 @@ std::shared_ptr<Chains> Chains::build(const config::Config &config, const Instan
       const std::string key = fingerprint(spec);
       std::shared_ptr<Provider> p;
       if (previous != nullptr) {
+        // A provider that could not be created is tried again.
         const auto it = previous->by_fingerprint_.find(key);
-        if (it != previous->by_fingerprint_.end()) p = it->second;
+        if (it != previous->by_fingerprint_.end() && it->second->enabled) p = it->second;
       }
       if (!p) {
-        p = std::make_shared<Provider>(spec, static_cast<int>(out.size()), context.clock);
+        p = std::make_shared<Provider>(spec, context.clock);
         std::string why;
         if (auto instance = instance_for(spec, why)) {
           attach_backend(*p, instance, spec, context);
@@ -75,7 +76,6 @@ std::shared_ptr<Chains> Chains::build(const config::Config &config, const Instan
           p->stats.record_failure(why);
         }
       }
-      p->priority = static_cast<int>(out.size());
       chains->by_fingerprint_[key] = p;
       out.push_back(std::move(p));
     }

@@ -16,6 +16,7 @@ struct ChainEvent {
     hedge_started,  // a second provider started alongside a slow first one
     hedge_won,      // the provider that answered first; the other is cancelled
     exhausted,      // every provider failed or was skipped
+    answering,      // the provider whose words (or audio) the user gets from now on
     breaker,        // a breaker changed state; stays last (counters are indexed by type)
   };
   Type type;

@@ -6,6 +6,7 @@ FaultCall::FaultCall(std::shared_ptr<FaultPlan> plan, const plugin::CancelSource
     : plan_(std::move(plan)), outer_(outer) {}
 
 void FaultCall::begin() {
+  self_ = shared_from_this();
   const sb_cancel_token *token = outer_.token();
   subscription_ = token->subscribe(
       token->ctx, [](void *self) { static_cast<FaultCall *>(self)->on_outer_cancel(); }, this);
@@ -15,15 +16,18 @@ void FaultCall::begin() {
   if (settings().latency_ms > 0) {
     std::lock_guard lock(mutex_);
     delayed_ = true;
-    delay_ = plan_->clock().schedule(std::chrono::milliseconds(settings().latency_ms), [this](bool fired) {
-      if (fired) {
-        plan_->executor().post([this] { launch(); });
-        return;
-      }
-      std::unique_lock guard(mutex_);
-      delayed_ = false;
-      release_if_over(guard);
-    });
+    delay_ = plan_->clock().schedule(std::chrono::milliseconds(settings().latency_ms),
+                                     [self = shared_from_this()](bool fired) {
+                                       std::unique_lock guard(self->mutex_);
+                                       self->delay_.reset();  // the timer holds this call: let it go
+                                       if (fired) {
+                                         guard.unlock();
+                                         self->plan_->executor().post([self] { self->launch(); });
+                                         return;
+                                       }
+                                       self->delayed_ = false;
+                                       self->release_if_over(guard);
+                                     });
     return;
   }
   launch();
@@ -54,10 +58,9 @@ void FaultCall::on_outer_cancel() {
     inner_cancel_.cancel();  // the inner call reports, and inner_done forwards it
     return;
   }
-  if (delay_) {
-    delay_->cancel();
-  }
+  const core::TimerPtr delay = delay_;
   lock.unlock();
+  if (delay) delay->cancel();
   finish({Status::cancelled, "cancelled", 0});
 }
 
@@ -74,7 +77,7 @@ bool FaultCall::count_chunk() {
   if (limit > 0 && chunks_ == limit) {
     // Cut after forwarding this chunk: stop the inner call from a worker
     // (never from inside its own callback) and fail the caller's call.
-    plan_->executor().post([this] { inner_cancel_.cancel(); });
+    plan_->executor().post([self = shared_from_this()] { self->inner_cancel_.cancel(); });
   }
   return true;
 }
@@ -117,8 +120,8 @@ void FaultCall::finish(const Outcome &outcome) {
 
 void FaultCall::release_if_over(std::unique_lock<std::mutex> &lock) {
   if (outer_done_ && !inner_running_ && !delayed_) {
+    const auto keep = std::move(self_);  // this may go when keep does
     lock.unlock();
-    delete this;
   }
 }
 

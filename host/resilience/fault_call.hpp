@@ -1,10 +1,12 @@
 // The control part shared by faulty LLM and TTS calls: the caller's cancel
 // token linked to the inner call's, an optional start delay, one done report
-// to the caller, and the call's own lifetime (it deletes itself once the
-// caller has its done and the inner call has ended).
+// to the caller, and the call's own lifetime. The call holds itself from
+// begin() until the caller has its done and the inner call has ended; every
+// task and timer it hands out holds it too, so none can outlive it.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <mutex>
 
 #include "plugin/cancel_source.hpp"
@@ -12,7 +14,7 @@
 
 namespace switchboard::resilience::detail {
 
-class FaultCall {
+class FaultCall : public std::enable_shared_from_this<FaultCall> {
  public:
   FaultCall(std::shared_ptr<FaultPlan> plan, const plugin::CancelSource &outer);
   virtual ~FaultCall() = default;
@@ -20,6 +22,7 @@ class FaultCall {
   FaultCall &operator=(const FaultCall &) = delete;
 
   // Starts the call per the plan: hang, delay, or start the inner call now.
+  // The call must be owned by a shared_ptr.
   void begin();
 
  protected:
@@ -54,6 +57,7 @@ class FaultCall {
   bool delayed_ = false;
   int chunks_ = 0;
   core::TimerPtr delay_;
+  std::shared_ptr<FaultCall> self_;  // from begin() until the call is over
 };
 
 }  // namespace switchboard::resilience::detail

@@ -41,7 +41,7 @@ class FaultyLlm : public LlmBackend {
     if (plan_->draw_error()) {
       return injected_error();
     }
-    (new FaultyLlmCall(plan_, *inner_, request, handler, cancel))->begin();
+    std::make_shared<FaultyLlmCall>(plan_, *inner_, request, handler, cancel)->begin();
     return {};
   }
 
@@ -62,6 +62,9 @@ class FaultyTtsCall : public detail::FaultCall, public plugin::TtsHandler {
 
   void on_audio(const std::int16_t *samples, std::size_t count, std::uint32_t rate) override {
     if (count_chunk()) outer_.on_audio(samples, count, rate);
+  }
+  void on_word(std::size_t text_offset, std::uint64_t sample) override {
+    if (!caller_done()) outer_.on_word(text_offset, sample);
   }
   void on_done(const Outcome &outcome) override { inner_done(outcome); }
 
@@ -85,7 +88,7 @@ class FaultyTts : public TtsBackend {
     if (plan_->draw_error()) {
       return injected_error();
     }
-    (new FaultyTtsCall(plan_, *inner_, text, voice, handler, cancel))->begin();
+    std::make_shared<FaultyTtsCall>(plan_, *inner_, text, voice, handler, cancel)->begin();
     return {};
   }
   Outcome voices(nlohmann::json &out) override { return inner_->voices(out); }
@@ -140,7 +143,7 @@ class FaultySttHandler : public plugin::SttHandler {
     release(result);
   }
 
-  plugin::CancelSource inner_cancel;
+  const std::shared_ptr<plugin::CancelSource> inner_cancel = std::make_shared<plugin::CancelSource>();
 
  private:
   struct Final {
@@ -159,7 +162,7 @@ class FaultySttHandler : public plugin::SttHandler {
     if (finished) {
       release({Status::cancelled, "cancelled", 0});
     } else {
-      inner_cancel.cancel();  // the inner stream ends, and on_done follows
+      inner_cancel->cancel();  // the inner stream ends, and on_done follows
     }
   }
 
@@ -168,7 +171,9 @@ class FaultySttHandler : public plugin::SttHandler {
     const int limit = plan_->settings().cut_after_chunks;
     if (limit > 0 && ++results_ > limit) {
       cut_ = true;
-      plan_->executor().post([this] { inner_cancel.cancel(); });
+      // The stream (and this handler) may be gone when the task runs: it
+      // holds the cancel source, not the handler.
+      plan_->executor().post([cancel = inner_cancel] { cancel->cancel(); });
       return false;
     }
     return true;
@@ -222,7 +227,7 @@ class FaultyStt : public SttBackend {
     }
     auto wrapper = std::make_unique<FaultySttHandler>(plan_, handler, cancel);
     std::unique_ptr<SttSession> inner;
-    Outcome outcome = inner_->open(*wrapper, wrapper->inner_cancel, inner);
+    Outcome outcome = inner_->open(*wrapper, *wrapper->inner_cancel, inner);
     if (outcome.ok()) {
       wrapper->link();
       out = std::make_unique<FaultySttSession>(std::move(wrapper), std::move(inner));

@@ -112,7 +112,7 @@ void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
     a->watchdog.stop();
     if (started.status == Status::invalid_input || started.status == Status::cancelled) {
       a->release();
-      finish(started);
+      if (!leaves_call_to_partner(*a)) finish(started);
       return;
     }
     a->fail(started.message, false);
@@ -131,6 +131,7 @@ void LlmCall::on_first_byte(Attempt &a) {
   a.watchdog.first_byte();
   if (winner_ == nullptr) {
     winner_ = &a;
+    event(ChainEvent::Type::answering, a.provider->name, a.hedge ? "hedge" : "");
     bool raced = false;
     for (Attempt *other : attempts_) {
       if (other != &a && other->running()) {
@@ -175,7 +176,10 @@ void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   switch (outcome.status) {
     case Status::ok:
       a.succeed();
-      if (!a.got_first) winner_ = &a;  // an empty answer is still an answer
+      if (!a.got_first) {  // an empty answer is still an answer
+        winner_ = &a;
+        event(ChainEvent::Type::answering, a.provider->name, "empty answer");
+      }
       if (trimmer_) deliver(trimmer_->flush());
       answered_by_ = a.provider->name;
       finish(outcome);
@@ -183,13 +187,7 @@ void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
     case Status::invalid_input:
     case Status::cancelled:
       a.release();
-      for (Attempt *other : attempts_) {
-        if (other != &a && other->running()) {
-          other->release();
-          abandon(*other);
-        }
-      }
-      finish(outcome);
+      if (!leaves_call_to_partner(a)) finish(outcome);
       return;
     case Status::retryable:
     case Status::fatal:
@@ -216,6 +214,14 @@ void LlmCall::on_hedge(Attempt &a) {
   event(ChainEvent::Type::hedge_started, chain_.providers()[pick->index]->name,
         a.provider->name + " has no first byte after " + std::to_string(a.provider->hedge_after_ms) + " ms");
   launch(*pick, true);
+}
+
+// One side of a race that refuses the request (or says it was cancelled)
+// before it answered leaves the call to the other side, still running.
+bool LlmCall::leaves_call_to_partner(Attempt &a) {
+  if (winner_ == &a || !others_running(a)) return false;
+  a.abandoned = true;
+  return true;
 }
 
 bool LlmCall::others_running(const Attempt &a) const {
@@ -257,10 +263,18 @@ void LlmCall::abandon(Attempt &a) {
   chain_.context().executor.post([keep = hold(a)] { keep->cancel.cancel(); });
 }
 
+// Every way a call ends comes here, and no attempt outlives it: a partner
+// still running (a hedge, or the primary it raced) is cancelled, uncounted.
 void LlmCall::finish(const Outcome &outcome) {
   if (finished_) return;
   finished_ = true;
-  for (Attempt *a : attempts_) a->watchdog.stop();
+  for (Attempt *a : attempts_) {
+    if (a->running()) {
+      a->release();
+      abandon(*a);
+    }
+    a->watchdog.stop();
+  }
   listener_.on_done(outcome);
 }
 

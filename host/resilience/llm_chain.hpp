@@ -105,6 +105,7 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   void deliver(std::string text);
   void finish(const Outcome &outcome);
   bool others_running(const Attempt &a) const;
+  bool leaves_call_to_partner(Attempt &a);
   void event(ChainEvent::Type type, const std::string &provider, std::string detail);
 
   LlmChain &chain_;

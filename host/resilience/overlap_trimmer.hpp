@@ -1,7 +1,24 @@
 // When an answer continues on another provider, the new stream may repeat
-// some of what the user already received (from one word up to the whole
-// answer). The trimmer holds the new text back until it can tell, then drops
-// the longest run of words that repeats the end of what was sent.
+// some of what the user already received: a few words (a model resuming a
+// little early), the whole answer (a provider that restarts it), or the
+// whole answer in other words (a provider that restarts and rephrases). The
+// trimmer holds the new text back until it can tell, then drops the repeat.
+//
+// Words are runs of non-space characters, compared without case and
+// punctuation; each CJK character (Chinese, Japanese, Korean) is a word of
+// its own, since those scripts put no spaces between words. Three ways to
+// line the new text up with what was sent, tried in order:
+// - exact: the new text starts with the end of what was sent (from its last
+//   word up to all of it). The longest such repeat is dropped. When the sent
+//   text ended inside a word ("sun"), a new word that completes it
+//   ("sunny") repeats it, and only the rest ("ny") passes.
+// - rephrased restart: the new text starts with the first word sent but
+//   does not repeat it exactly; if the last three (or more) words sent turn
+//   up within the next few words, everything up to them is dropped.
+// - neither: the new text passes whole. A fragment with no space before it
+//   ("ny" after "sun") joins the word it completes.
+// One case stays ambiguous and is read as a repeat: a continuation whose
+// first word is the same as the last word sent ("she had" + "had a nap").
 #pragma once
 
 #include <string>
@@ -12,8 +29,12 @@ namespace switchboard::resilience {
 
 class OverlapTrimmer {
  public:
-  // How many of the sent words the repeat can cover at most.
-  static constexpr std::size_t kMaxWords = 64;
+  // How many of the sent words are kept for matching (the most recent).
+  static constexpr std::size_t kMaxWords = 4096;
+  // The fewest words of the end of the sent text that line up a rephrased restart.
+  static constexpr std::size_t kAnchorWords = 3;
+  // How many words past the length of the sent text a rephrased restart may take.
+  static constexpr std::size_t kRephraseSlack = 8;
 
   explicit OverlapTrimmer(std::string_view sent);
 
@@ -24,19 +45,32 @@ class OverlapTrimmer {
   std::string flush();
   bool decided() const noexcept { return decided_; }
 
- private:
   struct Word {
-    std::string norm;  // lower case, letters and digits only
-    std::size_t end;   // where it ends in pending_
+    std::string norm;   // lower case, letters and digits only; may be empty (a list marker)
+    std::size_t begin;  // where it starts in the text it came from
+    std::size_t end;    // where it ends
   };
+  // The words of `text`; with `complete_only`, the last one counts only once
+  // something follows it.
+  static std::vector<Word> words_of(std::string_view text, bool complete_only);
 
-  std::vector<Word> complete_words() const;
-  void decide(std::size_t overlap_words, const std::vector<Word> &words);
-  std::string join_spacing(std::string text) const;
+ private:
+  // What the decision found: how many new words repeat what was sent, and
+  // whether the last of them only completes an unfinished sent word.
+  struct Overlap {
+    std::size_t words = 0;
+    bool completes_word = false;
+  };
+  enum class Verdict { undecided, decided };
 
-  std::vector<std::string> sent_;  // normalised, the last kMaxWords words sent
-  bool sent_ends_with_space_;
-  bool sent_empty_;
+  Verdict judge(const std::vector<Word> &words, bool at_end, Overlap &overlap) const;
+  bool matches(std::size_t sent_index, const Word &word, bool may_complete, bool &completes) const;
+  std::string release(const std::vector<Word> &words, const Overlap &overlap, bool suspected_restart);
+
+  std::vector<std::string> sent_;  // normalised, non-empty words
+  std::string sent_last_raw_;      // the last sent word as written, when it may be unfinished
+  bool sent_ends_in_word_ = false;  // the sent text ends with a letter or digit
+  bool sent_ends_with_space_ = false;
   std::string pending_;
   bool decided_ = false;
 };

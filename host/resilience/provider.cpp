@@ -24,17 +24,18 @@ const char *to_string(ChainEvent::Type type) noexcept {
       return "hedge_won";
     case ChainEvent::Type::exhausted:
       return "exhausted";
+    case ChainEvent::Type::answering:
+      return "answering";
     case ChainEvent::Type::breaker:
       return "breaker";
   }
   return "unknown";
 }
 
-Provider::Provider(const config::ProviderSpec &spec, int priority_, core::Clock &clock)
+Provider::Provider(const config::ProviderSpec &spec, core::Clock &clock)
     : kind(spec.kind),
       name(spec.name),
       plugin(spec.plugin),
-      priority(priority_),
       timeouts(spec.timeouts),
       hedge_after_ms(spec.hedge_after_ms),
       fault_injected(spec.fault.enabled),

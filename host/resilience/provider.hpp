@@ -41,19 +41,22 @@ class ProviderStats {
   std::size_t samples_ = 0;
 };
 
+// Shared by every chain that lists it (a reload reuses unchanged providers
+// while calls on the old chain still run): nothing here depends on where a
+// chain puts it. Its priority is its place in each chain's own list.
 struct Provider {
-  Provider(const config::ProviderSpec &spec, int priority, core::Clock &clock);
+  Provider(const config::ProviderSpec &spec, core::Clock &clock);
 
   std::string kind;
   std::string name;
   std::string plugin;
-  int priority;
   config::TimeoutSettings timeouts;
   int hedge_after_ms;
   bool fault_injected;
   CircuitBreaker breaker;
   ProviderStats stats;
-  // False when the instance could not be created; the chain skips it.
+  // False when the instance could not be created; the chain skips it, and a
+  // reload tries to create it again. Set before the provider is shared.
   bool enabled = true;
 
   // One of these, by kind.

@@ -2,6 +2,9 @@
 
 #include "resilience/attempt.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace switchboard::resilience {
 
 class TtsCall::Attempt : public plugin::TtsHandler, public AttemptBase {
@@ -16,6 +19,7 @@ class TtsCall::Attempt : public plugin::TtsHandler, public AttemptBase {
   void on_audio(const std::int16_t *samples, std::size_t count, std::uint32_t rate) override {
     call->on_audio(*this, samples, count, rate);
   }
+  void on_word(std::size_t text_offset, std::uint64_t sample) override { call->on_word(*this, text_offset, sample); }
   void on_done(const Outcome &outcome) override {
     auto keep = call;
     keep->on_attempt_done(*this, outcome);
@@ -29,9 +33,34 @@ class TtsCall::Attempt : public plugin::TtsHandler, public AttemptBase {
   std::shared_ptr<TtsCall> call;  // while the provider holds this handler
   std::size_t index;              // in the chain
   std::size_t sentence;           // in the turn
+  std::size_t base = 0;           // where its text starts in the sentence
   bool got_first = false;
-  std::size_t samples_sent = 0;
+  std::uint32_t rate = 0;
+  std::uint64_t received = 0;  // samples from the provider
+  std::uint64_t passed = 0;    // of them, passed on to the listener
+  // Word starts (byte in the sentence, sample in this attempt), in order;
+  // with any, audio past the last word start reached is held back.
+  std::vector<std::pair<std::size_t, std::uint64_t>> words;
+  std::vector<std::int16_t> held;
 };
+
+namespace {
+
+constexpr double kDefaultSecondsPerByte = 1.0 / 14;  // about 165 words a minute
+
+bool is_space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+// Whether any of text[from..] is worth speaking (not only spaces and punctuation).
+bool has_words(const std::string &text, std::size_t from) {
+  for (std::size_t i = from; i < text.size(); ++i) {
+    if (std::isalnum(static_cast<unsigned char>(text[i])) || static_cast<unsigned char>(text[i]) >= 0x80) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::shared_ptr<TtsCall> TtsChain::start(TtsListener &listener, std::string voice) {
   return std::make_shared<TtsCall>(*this, listener, std::move(voice));
@@ -63,6 +92,7 @@ void TtsCall::end() {
 void TtsCall::speak_next() {
   if (current_ < sentences_.size()) {
     failures_.clear();
+    resume_at_ = 0;
     launch(0);
   } else if (ended_) {
     finish({});
@@ -81,14 +111,18 @@ void TtsCall::launch(std::size_t from) {
   }
   auto provider = chain_.providers()[pick->index];
   auto a = std::make_shared<Attempt>(shared_from_this(), provider, pick->permit, pick->index, current_);
+  a->base = resume_at_;
   attempt_ = a;
   attempts_.push_back(a);
   a->started = chain_.context().clock.now();
   provider->stats.calls.fetch_add(1, std::memory_order_relaxed);
   event(ChainEvent::Type::selected, provider->name,
-        "sentence " + std::to_string(current_ + 1) + (failures_.empty() ? "" : " (fallback)"));
+        "sentence " + std::to_string(current_ + 1) +
+            (resume_at_ > 0 ? " from byte " + std::to_string(resume_at_) : failures_.empty() ? "" : " (fallback)"));
   a->watchdog.start(*a, {provider->timeouts.first_byte_ms, provider->timeouts.idle_ms, provider->timeouts.total_ms, 0});
-  const Outcome started = provider->tts->start(sentences_[current_], voice_, *a, a->cancel);
+  const std::string &sentence = sentences_[current_];
+  const Outcome started =
+      provider->tts->start(resume_at_ == 0 ? sentence : sentence.substr(resume_at_), voice_, *a, a->cancel);
   if (!started.ok() && !a->plugin_done) {
     a->plugin_done = true;
     a->call.reset();
@@ -111,9 +145,75 @@ void TtsCall::on_audio(Attempt &a, const std::int16_t *samples, std::size_t coun
     a.got_first = true;
     a.provider->stats.record_first_byte(chain_.context().clock.now() - a.started);
     a.watchdog.first_byte();
+    event(ChainEvent::Type::answering, a.provider->name, "sentence " + std::to_string(a.sentence + 1));
   }
-  a.samples_sent += count;
-  listener_.on_audio(a.sentence, samples, count, rate);
+  a.rate = rate;
+  a.received += count;
+  if (a.words.empty()) {
+    // No word timings (yet): nothing to wait for.
+    a.passed += count;
+    listener_.on_audio(a.sentence, samples, count, rate);
+    return;
+  }
+  a.held.insert(a.held.end(), samples, samples + count);
+  pass_on(a);
+}
+
+void TtsCall::on_word(Attempt &a, std::size_t text_offset, std::uint64_t sample) {
+  std::lock_guard lock(mutex_);
+  if (a.abandoned || finished_) return;
+  if (!a.words.empty() && sample < a.words.back().second) return;  // out of order: ignored
+  a.words.emplace_back(a.base + text_offset, sample);
+  pass_on(a);
+}
+
+// Passes on the held audio of every word that is complete: up to the last
+// word start the audio has reached.
+void TtsCall::pass_on(Attempt &a) {
+  std::uint64_t limit = a.passed;
+  for (auto it = a.words.rbegin(); it != a.words.rend(); ++it) {
+    if (it->second <= a.received) {
+      limit = std::max(limit, it->second);
+      break;
+    }
+  }
+  if (limit <= a.passed || a.held.empty()) return;
+  const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(limit - a.passed, a.held.size()));
+  listener_.on_audio(a.sentence, a.held.data(), n, a.rate);
+  a.held.erase(a.held.begin(), a.held.begin() + static_cast<long>(n));
+  a.passed += n;
+}
+
+// The byte of the sentence where the next provider starts after `a` failed:
+// the first word the user has not heard all of.
+std::size_t TtsCall::resume_point(const Attempt &a) const {
+  if (a.passed == 0) return a.base;
+  if (!a.words.empty()) {
+    // Audio went out a whole word at a time: the word at `passed` (or the
+    // one in progress there, if audio went out before the first timing).
+    std::size_t at = a.base;
+    for (const auto &[offset, sample] : a.words) {
+      if (sample > a.passed) break;
+      at = offset;
+    }
+    return at;
+  }
+  // No timings: estimate the bytes heard from the speaking rate so far.
+  const double seconds_per_byte =
+      spoken_bytes_ > 0 ? spoken_seconds_ / static_cast<double>(spoken_bytes_) : kDefaultSecondsPerByte;
+  const double heard = static_cast<double>(a.passed) / std::max<std::uint32_t>(a.rate, 1);
+  const std::string &text = sentences_[a.sentence];
+  const std::size_t pos =
+      std::min(text.size(), a.base + static_cast<std::size_t>(heard / std::max(seconds_per_byte, 1e-6)));
+  // Inside a word: that word again, from its start. Between words: the next.
+  if (pos < text.size() && !is_space(text[pos])) {
+    std::size_t start = pos;
+    while (start > a.base && !is_space(text[start - 1])) --start;
+    return start;
+  }
+  std::size_t next = pos;
+  while (next < text.size() && is_space(text[next])) ++next;
+  return next;
 }
 
 void TtsCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
@@ -128,6 +228,12 @@ void TtsCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   switch (outcome.status) {
     case Status::ok:
       a.succeed();
+      a.words.emplace_back(sentences_[a.sentence].size(), a.received);  // the end: everything is complete
+      pass_on(a);
+      if (a.base == 0 && a.rate > 0) {
+        spoken_seconds_ += static_cast<double>(a.received) / a.rate;
+        spoken_bytes_ += sentences_[a.sentence].size();
+      }
       attempt_.reset();
       listener_.on_sentence_done(a.sentence);
       ++current_;
@@ -160,10 +266,23 @@ void TtsCall::failed(Attempt &a, const std::string &reason) {
   event(ChainEvent::Type::failed, a.provider->name, reason);
   a.provider->stats.fallbacks.fetch_add(1, std::memory_order_relaxed);
   chain_.note_fallback();
-  event(ChainEvent::Type::fallback, a.provider->name,
-        "sentence " + std::to_string(a.sentence + 1) + (a.samples_sent > 0 ? " restarts" : " before any audio"));
-  if (a.samples_sent > 0) listener_.on_sentence_restart(a.sentence);
   attempt_.reset();
+  const std::string &text = sentences_[a.sentence];
+  resume_at_ = resume_point(a);
+  if (a.passed == 0) {
+    event(ChainEvent::Type::fallback, a.provider->name, "sentence " + std::to_string(a.sentence + 1) + " before any audio");
+  } else {
+    event(ChainEvent::Type::fallback, a.provider->name,
+          "sentence " + std::to_string(a.sentence + 1) + " resumes at byte " + std::to_string(resume_at_));
+    listener_.on_sentence_resumed(a.sentence, resume_at_, a.provider->name);
+  }
+  if (!has_words(text, resume_at_)) {
+    // Every word was heard before it failed: the sentence is done.
+    listener_.on_sentence_done(a.sentence);
+    ++current_;
+    speak_next();
+    return;
+  }
   launch(a.index + 1);
 }
 

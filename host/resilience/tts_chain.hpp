@@ -1,10 +1,13 @@
 // The tts chain speaks a turn's sentences in order, each on the first
 // provider whose breaker admits it (every sentence starts again at the top:
-// never sticky). A provider that fails mid-sentence is replaced for that
-// sentence, which is synthesised again from its start on the next provider;
-// the listener hears `on_sentence_restart` so the output can drop what it
-// still holds of the broken attempt. Sentences already done are never sent
-// again.
+// never sticky). A provider that fails mid-sentence is replaced for the rest
+// of that sentence: the next provider starts at the first word the user has
+// not heard. Where the provider reports word timings, audio is passed on a
+// whole word at a time (the word in progress is held back until the next one
+// begins), so what was heard ends on a word boundary; where it does not, the
+// words heard are estimated from the audio passed on and the speaking rate
+// of the sentences before. The listener hears `on_sentence_resumed`.
+// Sentences already done are never sent again.
 #pragma once
 
 #include <deque>
@@ -24,9 +27,11 @@ class TtsListener {
   virtual void on_audio(std::size_t sentence, const std::int16_t *samples, std::size_t count,
                         std::uint32_t sample_rate) = 0;
   virtual void on_sentence_done(std::size_t /*sentence*/) {}
-  // Audio of `sentence` sent so far came from a provider that failed; the
-  // sentence starts over from its first sample.
-  virtual void on_sentence_restart(std::size_t /*sentence*/) {}
+  // The provider speaking `sentence` failed after some of it was heard (the
+  // audio already passed on stays valid); the rest, from byte `resumed_at`
+  // of the sentence, comes from the next provider.
+  virtual void on_sentence_resumed(std::size_t /*sentence*/, std::size_t /*resumed_at*/,
+                                   const std::string & /*failed_provider*/) {}
   virtual void on_event(const ChainEvent & /*event*/) {}
   virtual void on_done(const Outcome &outcome) = 0;
 };
@@ -58,6 +63,9 @@ class TtsCall : public std::enable_shared_from_this<TtsCall> {
   void speak_next();
   void launch(std::size_t from);
   void on_audio(Attempt &a, const std::int16_t *samples, std::size_t count, std::uint32_t rate);
+  void on_word(Attempt &a, std::size_t text_offset, std::uint64_t sample);
+  void pass_on(Attempt &a);
+  std::size_t resume_point(const Attempt &a) const;
   void on_attempt_done(Attempt &a, const Outcome &outcome);
   void on_watchdog(Attempt &a, const std::string &what);
   void failed(Attempt &a, const std::string &reason);
@@ -74,6 +82,10 @@ class TtsCall : public std::enable_shared_from_this<TtsCall> {
   mutable std::recursive_mutex mutex_;
   std::vector<std::string> sentences_;
   std::size_t current_ = 0;                         // the sentence being spoken
+  std::size_t resume_at_ = 0;                       // byte of it the next attempt starts at
+  // Speaking rate of the sentences done so far, for estimating what was heard.
+  double spoken_seconds_ = 0;
+  std::size_t spoken_bytes_ = 0;
   std::shared_ptr<Attempt> attempt_;                // the one speaking now
   std::vector<std::shared_ptr<Attempt>> attempts_;  // all, alive until the call goes
   std::vector<std::string> failures_;               // of the current sentence

@@ -10,6 +10,8 @@
 //   stall_after_tokens: N              stop sending after N tokens (until cancelled)
 //   fail_after_tokens: N, fail_status: retryable|fatal|invalid_input, fail_message: "..."
 //   fail_first_calls: N                only the first N calls fail (at fail_after_tokens, default 0)
+//   reject_status: retryable|fatal|invalid_input|cancelled   every call is refused at its start, before
+//                                      anything streams (the start itself returns the error)
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -75,13 +77,14 @@ class ScriptedLlm : public sdk::Llm {
     fail_status_ = status_named(c.value("fail_status", "retryable"));
     fail_message_ = c.value("fail_message", "scripted failure");
     fail_first_calls_ = c.value("fail_first_calls", -1);
+    reject_ = c.value("reject_status", "");
   }
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
     if (!cfg::allow_only(c,
                          {"reply", "replies", "first_token_ms", "token_ms", "on_continue", "stall_after_tokens",
-                          "fail_after_tokens", "fail_status", "fail_message", "fail_first_calls"},
+                          "fail_after_tokens", "fail_status", "fail_message", "fail_first_calls", "reject_status"},
                          errors)) {
       return;
     }
@@ -99,6 +102,10 @@ class ScriptedLlm : public sdk::Llm {
         c["fail_status"] != "invalid_input") {
       errors.add("/fail_status", "must be retryable, fatal or invalid_input");
     }
+    if (c.contains("reject_status") && c["reject_status"] != "retryable" && c["reject_status"] != "fatal" &&
+        c["reject_status"] != "invalid_input" && c["reject_status"] != "cancelled") {
+      errors.add("/reject_status", "must be retryable, fatal, invalid_input or cancelled");
+    }
     if (c.contains("replies")) {
       if (!c["replies"].is_array()) {
         errors.add("/replies", "must be a list of {match, reply}");
@@ -115,6 +122,9 @@ class ScriptedLlm : public sdk::Llm {
   }
 
   void chat(const sdk::LlmRequest &request, sdk::LlmSink sink, sdk::CancelToken cancel) override {
+    if (!reject_.empty()) {
+      throw sdk::Error(reject_ == "cancelled" ? sdk::Status::cancelled : status_named(reject_), fail_message_);
+    }
     std::string user;
     std::string continued;
     for (const auto &m : request.messages) {
@@ -198,6 +208,7 @@ class ScriptedLlm : public sdk::Llm {
   sdk::Status fail_status_;
   std::string fail_message_;
   int fail_first_calls_;
+  std::string reject_;
   std::atomic<int> calls_{0};
 };
 

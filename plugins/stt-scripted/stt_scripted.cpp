@@ -8,6 +8,7 @@
 //   confidence: 0.9, language: "en-US"
 //   final_delay_ms: 0                  after finish, before the final
 //   fail_after_ms: 0                   fail the stream after this much audio (0: never)
+//   fail_after_final: false            send the final, then fail the stream instead of ending it
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,7 @@ struct Settings {
   std::string language = "en-US";
   int final_delay_ms = 0;
   int fail_after_ms = 0;
+  bool fail_after_final = false;
 };
 
 }  // namespace
@@ -91,7 +93,11 @@ class ScriptedStream : public sdk::SttStream, public std::enable_shared_from_thi
     if (finished_.load()) {
       on_cancel_.reset();
       sink_.final_text(final_text(), settings_.confidence, settings_.language);
-      sink_.done();
+      if (settings_.fail_after_final) {
+        sink_.fail(sdk::Status::retryable, "scripted failure after the final");
+      } else {
+        sink_.done();
+      }
       return;
     }
     if (settings_.partial_every_ms > 0) {
@@ -143,12 +149,15 @@ class ScriptedStt : public sdk::Stt {
     settings_.language = c.value("language", "en-US");
     settings_.final_delay_ms = c.value("final_delay_ms", 0);
     settings_.fail_after_ms = c.value("fail_after_ms", 0);
+    settings_.fail_after_final = c.value("fail_after_final", false);
   }
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
     if (!cfg::allow_only(
-            c, {"transcripts", "partial_every_ms", "confidence", "language", "final_delay_ms", "fail_after_ms"},
+            c,
+            {"transcripts", "partial_every_ms", "confidence", "language", "final_delay_ms", "fail_after_ms",
+             "fail_after_final"},
             errors)) {
       return;
     }
@@ -157,6 +166,7 @@ class ScriptedStt : public sdk::Stt {
       for (const auto &t : c["transcripts"]) ok = ok && t.is_string();
       if (!ok) errors.add("/transcripts", "must be a non-empty list of strings");
     }
+    cfg::expect_bool(c, "fail_after_final", errors);
     cfg::expect_integer(c, "partial_every_ms", errors, 0, 60000);
     cfg::expect_number(c, "confidence", errors, 0, 1);
     cfg::expect_string(c, "language", errors);

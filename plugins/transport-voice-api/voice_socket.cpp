@@ -202,6 +202,10 @@ void VoiceSocket::event(std::string_view raw) {
     nlohmann::json data = e;
     data.erase("type");
     out = {{"type", "audio_metrics"}, {"data", data}};
+  } else if (type == "speech_resumed") {
+    out = {{"type", "speech_resumed"},
+           {"data",
+            {{"sentence", e["sentence"]}, {"remaining", e["remaining"]}, {"failed_provider", e["failed_provider"]}}}};
   } else if (type == "interrupt_ack") {
     out = {{"type", "interrupt_ack"}, {"message", "Playback stopped"}, {"reason", e["reason"]}};
   } else if (type == "error") {

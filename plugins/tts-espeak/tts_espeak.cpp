@@ -1,10 +1,11 @@
 // tts-espeak: eSpeak NG, offline, 100+ languages at 22050 Hz, streamed as it
-// synthesises. eSpeak NG keeps global state and crashes under concurrent
+// synthesises, with each word's start. eSpeak NG keeps global state and crashes under concurrent
 // synthesis: every call into it, from every instance, is serialised.
 //
 // config:
 //   voice: en-us        a voice or language name (see the voice list)
 //   words_per_minute: 175
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -26,12 +27,30 @@ struct Current {
   sdk::TtsSink *sink;
   const sdk::CancelToken *cancel;
   std::uint32_t rate;
+  const std::string *text;
 };
+
+// The byte offset of the character eSpeak NG counts as `position` (1-based,
+// in UTF-8 characters).
+std::size_t byte_of_character(const std::string &text, int position) {
+  std::size_t at = 0;
+  for (int seen = 1; at < text.size(); ++at) {
+    if ((static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) continue;  // a continuation byte
+    if (seen++ == position) return at;
+  }
+  return text.size();
+}
 
 int on_samples(short *wav, int count, espeak_EVENT *events) {
   auto *current = static_cast<Current *>(events->user_data);
   if (current == nullptr) return 0;
   if (current->cancel->cancelled()) return 1;  // stop synthesis
+  // The words this buffer begins, before its audio.
+  for (const espeak_EVENT *e = events; e->type != espeakEVENT_LIST_TERMINATED; ++e) {
+    if (e->type != espeakEVENT_WORD) continue;
+    const auto sample = static_cast<std::uint64_t>(std::max(0, e->audio_position)) * current->rate / 1000;
+    current->sink->word(byte_of_character(*current->text, e->text_position), sample);
+  }
   if (wav != nullptr && count > 0) current->sink->audio(wav, static_cast<std::size_t>(count), current->rate);
   return 0;
 }
@@ -104,7 +123,7 @@ class EspeakTts : public sdk::Tts {
       return;
     }
     espeak_SetParameter(espeakRATE, wpm_, 0);
-    Current current{&sink, &cancel, static_cast<std::uint32_t>(rate_)};
+    Current current{&sink, &cancel, static_cast<std::uint32_t>(rate_), &text};
     const espeak_ERROR rc =
         espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &current);
     if (cancel.cancelled()) {

@@ -1,9 +1,11 @@
 // tts-flite: CMU Flite voices, offline. A sentence is rendered whole, then
-// streamed in chunks; cancelling stops between chunks.
+// streamed in chunks, each word's start reported first; cancelling stops
+// between chunks.
 //
 // config:
 //   voice: slt          slt, kal16, awb, rms (16 kHz) or kal (8 kHz)
 //   chunk_ms: 100
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,6 +64,37 @@ cst_voice *voice_named(const std::string &id) {
 
 }  // namespace
 
+namespace {
+
+struct WordStart {
+  std::size_t text_offset;
+  std::uint64_t sample;
+};
+
+// Where each token of the text begins: the end of the segment (a phone or
+// the pause) before its first phone. Tokens are found in the text in order
+// by their name (flite keeps punctuation apart); a token flite expanded
+// into words of its own ("42") still begins where it stands. Under the
+// flite mutex.
+std::vector<WordStart> word_starts(cst_utterance *utt, const std::string &text, int rate) {
+  std::vector<WordStart> out;
+  std::size_t cursor = 0;
+  for (cst_item *token = relation_head(utt_relation(utt, "Token")); token != nullptr; token = item_next(token)) {
+    const std::string name = item_feat_string(token, "name");
+    if (name.empty() || item_daughter(token) == nullptr) continue;
+    const std::size_t at = text.find(name, cursor);
+    if (at == std::string::npos) continue;
+    cursor = at + name.size();
+    const float seconds = ffeature_float(token, "daughter1.R:SylStructure.daughter1.daughter1.R:Segment.p.end");
+    const auto sample = static_cast<std::uint64_t>(std::max(0.0F, seconds) * static_cast<float>(rate));
+    if (!out.empty() && sample < out.back().sample) continue;  // keep them in order
+    out.push_back({at, sample});
+  }
+  return out;
+}
+
+}  // namespace
+
 class FliteTts : public sdk::Tts {
  public:
   explicit FliteTts(sdk::Host &host)
@@ -99,18 +132,24 @@ class FliteTts : public sdk::Tts {
  private:
   void render(const std::string &text, const std::string &voice, sdk::TtsSink &sink, const sdk::CancelToken &cancel) {
     std::vector<std::int16_t> samples;
+    std::vector<WordStart> words;
     int rate = 0;
     {
       std::lock_guard lock(flite_mutex());
-      cst_wave *wave = flite_text_to_wave(text.c_str(), voice_named(voice));
+      cst_utterance *utt = flite_synth_text(text.c_str(), voice_named(voice));
+      const cst_wave *wave = utt != nullptr ? utt_wave(utt) : nullptr;
       if (wave == nullptr) {
+        if (utt != nullptr) delete_utterance(utt);
         sink.fail(sdk::Status::fatal, "flite produced no audio");
         return;
       }
       samples.assign(wave->samples, wave->samples + wave->num_samples);
       rate = wave->sample_rate;
-      delete_wave(wave);
+      words = word_starts(utt, text, rate);
+      delete_utterance(utt);
     }
+    // Every word's start is known before its audio: report them all first.
+    for (const auto &w : words) sink.word(w.text_offset, w.sample);
     const std::size_t chunk = static_cast<std::size_t>(rate * chunk_ms_ / 1000);
     for (std::size_t at = 0; at < samples.size(); at += chunk) {
       if (cancel.cancelled()) {

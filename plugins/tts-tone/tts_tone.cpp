@@ -7,6 +7,8 @@
 //   chunk_interval_ms: 0               pace between chunks
 //   fail_on: "..."                     fail a text that contains this
 //   fail_after_chunks: 0               ... after sending this many chunks of it
+//   word_timings: true                 report where each word begins (a word is
+//                                      ms_per_char for each of its bytes, as is the space)
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -45,13 +47,14 @@ class ToneTts : public sdk::Tts {
     first_chunk_ms_ = c.value("first_chunk_ms", 0);
     fail_on_ = c.value("fail_on", "");
     fail_after_ = c.value("fail_after_chunks", 0);
+    word_timings_ = c.value("word_timings", true);
   }
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
     if (!cfg::allow_only(c,
                          {"sample_rate", "frequency", "ms_per_char", "chunk_ms", "chunk_interval_ms", "first_chunk_ms",
-                          "fail_on", "fail_after_chunks"},
+                          "fail_on", "fail_after_chunks", "word_timings"},
                          errors)) {
       return;
     }
@@ -63,6 +66,7 @@ class ToneTts : public sdk::Tts {
     cfg::expect_integer(c, "first_chunk_ms", errors, 0, 600000);
     cfg::expect_string(c, "fail_on", errors);
     cfg::expect_integer(c, "fail_after_chunks", errors, 0, 1000000);
+    cfg::expect_bool(c, "word_timings", errors);
   }
 
   std::vector<sdk::Voice> voices() override {
@@ -78,6 +82,14 @@ class ToneTts : public sdk::Tts {
     s->total = request.text.size() * static_cast<std::size_t>(ms_per_char_) * static_cast<std::size_t>(rate_) / 1000;
     s->frequency = request.voice == "low" ? frequency_ / 2 : frequency_;
     if (!fail_on_.empty() && request.text.find(fail_on_) != std::string::npos) s->fail_after = fail_after_;
+    if (word_timings_) {
+      // Every byte lasts ms_per_char, so a word begins where its first byte does.
+      const std::size_t per_char = static_cast<std::size_t>(ms_per_char_) * static_cast<std::size_t>(rate_) / 1000;
+      for (std::size_t i = 0; i < request.text.size(); ++i) {
+        const bool starts = request.text[i] != ' ' && (i == 0 || request.text[i - 1] == ' ');
+        if (starts) sink.word(i, i * per_char);
+      }
+    }
     // The subscription holds the synthesis until it ends (see llm-scripted).
     s->on_cancel = cancel.on_cancel([this, s] { schedule(s, 0); });
     schedule(s, first_chunk_ms_);
@@ -126,6 +138,7 @@ class ToneTts : public sdk::Tts {
   int interval_ms_;
   int first_chunk_ms_;
   std::string fail_on_;
+  bool word_timings_ = true;
   int fail_after_;
 };
 

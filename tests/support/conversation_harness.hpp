@@ -41,6 +41,9 @@ class Recorder : public conversation::SessionObserver {
     } else if (const auto *err = std::get_if<Error>(&e.body)) {
       errors.push_back(err->code);
       log.push_back("error " + err->code);
+    } else if (const auto *r = std::get_if<SpeechResumed>(&e.body)) {
+      resumed.push_back(r->remaining);
+      log.push_back("resumed");
     } else if (std::holds_alternative<AudioMetrics>(e.body)) {
       ++metrics;
       log.push_back("metrics");
@@ -75,6 +78,7 @@ class Recorder : public conversation::SessionObserver {
   std::vector<conversation::event::TurnComplete> completes;
   std::vector<std::string> finals;
   std::vector<std::string> errors;
+  std::vector<std::string> resumed;  // the rest of each sentence resumed on another provider
   int acks = 0;
   int metrics = 0;
 

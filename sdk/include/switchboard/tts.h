@@ -30,6 +30,13 @@ typedef struct sb_tts_callbacks {
   void (*on_audio)(void *user, const int16_t *samples, size_t count, uint32_t sample_rate);
   /* Exactly once, last. error is NULL on SB_OK. */
   void (*on_done)(void *user, sb_status status, const sb_error *error);
+  /* Since ABI 1.2 (check struct_size; may be NULL): the word that begins at
+   * byte text_offset of the request's text begins at sample `sample` of this
+   * synthesis (samples counted over every on_audio so far, at their rate).
+   * Words come in order, each no later than the audio that reaches its
+   * sample. A plugin that knows its word timings reports them, so a
+   * synthesis that breaks can be resumed at the first word not yet heard. */
+  void (*on_word)(void *user, size_t text_offset, uint64_t sample);
 } sb_tts_callbacks;
 
 typedef struct sb_tts_vtable {

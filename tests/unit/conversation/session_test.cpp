@@ -247,6 +247,77 @@ TEST(Session, VoiceTurnGoesFromAudioToTranscriptToSpeech) {
   });
 }
 
+// The first stt provider delivers its final and then fails: the second
+// transcribes the utterance again. The user's words are there once.
+TEST(Session, AnSttProviderFailingAfterItsFinalLeavesEachWordOnceInTheTranscriptAndTheQuestion) {
+  ConversationHarness h(
+      "stt:\n"
+      "  - {name: first, plugin: stt-scripted, config: {transcripts: [\"how do babies sleep\"], fail_after_final: true}}\n"
+      "  - {name: second, plugin: stt-scripted, config: {transcripts: [\"how do babies sleep\"]}}\n"
+      "llm:\n"
+      "  - {name: echo, plugin: llm-scripted, config: {reply: \"Like logs.\"}}\n"
+      "tts:\n"
+      "  - {name: tone, plugin: tts-tone, config: {ms_per_char: 1}}\n");
+  auto session = h.conversations->session("s1");
+  auto rec = std::make_shared<Recorder>();
+  session->attach(rec);
+  std::string error;
+  ASSERT_TRUE(session->push_audio(test::speech_bytes("sleep.wav"), error)) << error;
+  session->end_audio();
+  ASSERT_TRUE(rec->wait_completes(1));
+  rec->read([&] {
+    EXPECT_EQ(rec->finals, std::vector<std::string>{"how do babies sleep"});
+    EXPECT_EQ(rec->completes.front().user_text, "how do babies sleep");
+  });
+  const auto record = h.conversations->get("s1");
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->record.history.at(0).text, "how do babies sleep") << "the llm was asked it once";
+}
+
+// The tts provider fails in the middle of the second sentence: the rest of
+// it comes from the next provider, nothing is sent twice, the client is told.
+TEST(Session, ATtsProviderFailingMidSentenceIsResumedWithoutRepeatingAudio) {
+  ConversationHarness h(chains_yaml(kTwoSentences, "{ms_per_char: 10, fail_on: Most, fail_after_chunks: 9}",
+                                    "  - {name: spare, plugin: tts-tone, config: {ms_per_char: 10}}\n"));
+  auto session = h.conversations->session();
+  auto rec = std::make_shared<Recorder>();
+  session->attach(rec);
+  session->send_text("how long do babies sleep", true);
+  ASSERT_TRUE(rec->wait_completes(1));
+  rec->read([&] {
+    // 9 chunks of 20 ms = 180 ms of "Most need ...": "Most " (50 ms) and
+    // "need " (50 ms) were heard whole, "fourteen" had begun.
+    EXPECT_EQ(rec->resumed, std::vector<std::string>{"fourteen hours a day."});
+    EXPECT_EQ(
+        rec->audio_samples,
+        (std::string("Babies sleep a lot.").size() + std::string("Most need fourteen hours a day.").size()) * 160)
+        << "every sample sent is heard once";
+    EXPECT_TRUE(rec->errors.empty());
+    EXPECT_FALSE(rec->completes.front().interrupted);
+  });
+}
+
+// A hedge that starts and fails before its first byte answered nothing: the
+// turn names the provider whose words the user got.
+TEST(Session, TheTurnNamesTheProviderThatAnsweredNotAFailedHedge) {
+  ConversationHarness h(
+      "llm:\n"
+      "  - name: primary\n"
+      "    plugin: llm-scripted\n"
+      "    hedge_after_ms: 20\n"
+      "    config: {reply: \"From the primary.\", first_token_ms: 150}\n"
+      "  - {name: hedge, plugin: llm-scripted, config: {reply: \"x\", fail_after_tokens: 0}}\n");
+  auto session = h.conversations->session();
+  auto rec = std::make_shared<Recorder>();
+  session->attach(rec);
+  session->send_text("hello", false);
+  ASSERT_TRUE(rec->wait_completes(1));
+  rec->read([&] {
+    EXPECT_EQ(rec->completes.front().assistant_text, "From the primary.");
+    EXPECT_EQ(rec->completes.front().llm_provider, "primary");
+  });
+}
+
 TEST(Session, CorruptAudioIsRefusedAndTheSessionGoesOn) {
   ConversationHarness h(chains_yaml(kTwoSentences, "{}"));
   auto session = h.conversations->session();

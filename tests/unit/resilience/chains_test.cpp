@@ -60,5 +60,49 @@ TEST(Chains, AReloadKeepsUnchangedProvidersWithTheirState) {
   EXPECT_TRUE(next->stt()->providers().empty());
 }
 
+TEST(Chains, AReloadTriesAgainAProviderWhoseInstanceCouldNotBeCreated) {
+  test::ChainHarness h("llm:\n  - {name: brain, plugin: llm-scripted}\n");
+  int attempts = 0;
+  bool fail = true;
+  InstanceFor flaky = [&](const config::ProviderSpec &spec, std::string &why) {
+    ++attempts;
+    if (fail) {
+      why = "its server is not up yet";
+      return std::shared_ptr<plugin::Instance>();
+    }
+    auto instance = plugin::Instance::create(h.registry.find(spec.plugin), spec.name, spec.config, h.context(), why);
+    h.created.push_back(instance);
+    return instance;
+  };
+  ChainContext context{h.clock(), h.executor, *h.wheel, {}};
+  auto first = Chains::build(h.config, flaky, context);
+  EXPECT_FALSE(first->llm()->providers()[0]->enabled);
+  fail = false;
+  auto second = Chains::build(h.config, flaky, context, first.get());
+  EXPECT_EQ(attempts, 2) << "the unchanged entry is created again, not reused disabled";
+  EXPECT_TRUE(second->llm()->providers()[0]->enabled);
+  EXPECT_EQ(second->view()["summary"]["llm"]["available_count"], 1);
+}
+
+// The old chain still serves calls while the new one is built: reordering
+// the same providers changes the new chain's priorities, not the old one's.
+TEST(Chains, AReloadThatReordersProvidersLeavesTheOldChainAsItWas) {
+  test::ChainHarness h("llm:\n  - {name: a, plugin: llm-scripted}\n  - {name: b, plugin: llm-scripted}\n");
+  config::Diagnostics diags;
+  const auto doc = config::YamlDocument::parse(
+      "llm:\n  - {name: b, plugin: llm-scripted}\n  - {name: a, plugin: llm-scripted}\n", "t.yaml",
+      config::process_env(), diags);
+  h.config = config::decode(doc, diags);
+  auto next = h.build(h.chains.get());
+  EXPECT_EQ(next->llm()->providers()[0], h.chains->llm()->providers()[1]) << "b is reused";
+  const auto old_view = h.chains->view()["providers"]["llm"]["providers"];
+  const auto new_view = next->view()["providers"]["llm"]["providers"];
+  EXPECT_EQ(old_view[0]["name"], "a");
+  EXPECT_EQ(old_view[0]["priority"], 0);
+  EXPECT_EQ(new_view[0]["name"], "b");
+  EXPECT_EQ(new_view[0]["priority"], 0);
+  EXPECT_EQ(new_view[1]["priority"], 1);
+}
+
 }  // namespace
 }  // namespace switchboard::resilience

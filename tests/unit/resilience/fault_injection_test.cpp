@@ -83,6 +83,49 @@ TEST(FaultInjection, CutAfterChunksBreaksTheStreamThere) {
   EXPECT_EQ(a.outcome.message, "all llm providers failed: only: injected fault: stream cut after 2 chunks");
 }
 
+// The cut falls on the stream's last chunk: the call is over (the inner
+// stream ended by itself) before the task that cuts it runs. That task must
+// find the call still there (AddressSanitizer reported a use after free).
+TEST(FaultInjection, AStreamOfExactlyCutAfterChunksEndsOnceAndLeavesNothingBehind) {
+  test::ChainHarness h(one("{cut_after_chunks: 4}"));
+  for (int i = 0; i < 3; ++i) {
+    Answer a;
+    h.chains->llm()->start(ask(), a);
+    h.advance(milliseconds(200));
+    ASSERT_TRUE(a.done);
+    EXPECT_EQ(a.text, "one two three four");
+  }
+  class Speech : public TtsListener {
+   public:
+    void on_audio(std::size_t, const std::int16_t *, std::size_t, std::uint32_t) override {}
+    void on_done(const Outcome &o) override {
+      ++dones;
+      outcome = o;
+    }
+    int dones = 0;
+    Outcome outcome;
+  } speech;
+  test::ChainHarness t(
+      "tts:\n  - {name: t, plugin: tts-tone, config: {chunk_interval_ms: 1}, fault: {cut_after_chunks: 5}}\n");
+  auto call = t.chains->tts()->start(speech);
+  call->add("Hi");  // 2 characters, 100 ms: 5 chunks of 20 ms
+  call->end();
+  t.advance(milliseconds(500));
+  EXPECT_EQ(speech.dones, 1);
+}
+
+TEST(FaultInjection, LatencyCancelledBeforeTheStartEndsTheCall) {
+  test::ChainHarness h(one("{latency_ms: 500}"));
+  Answer a;
+  auto call = h.chains->llm()->start(ask(), a);
+  h.advance(milliseconds(100));
+  call->cancel();
+  h.advance(milliseconds(1000));
+  EXPECT_TRUE(a.done);
+  EXPECT_EQ(a.outcome.status, Status::cancelled);
+  EXPECT_TRUE(a.text.empty()) << "the delayed start never happened";
+}
+
 TEST(FaultInjection, HangNeverAnswersUntilCancelled) {
   test::ChainHarness h(
       "llm:\n  - name: only\n    plugin: llm-scripted\n    timeouts: {first_byte_ms: 100000, total_ms: 100000}\n"

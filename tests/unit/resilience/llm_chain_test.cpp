@@ -140,6 +140,74 @@ TEST(LlmChain, HedgingStartsTheNextProviderAndKeepsTheFirstToAnswer) {
   EXPECT_EQ(h.provider("llm", "primary").breaker.snapshot().consecutive_failures, 0);
 }
 
+std::string hedged(const std::string &primary_config, const std::string &hedge) {
+  return "llm:\n"
+         "  - name: primary\n"
+         "    plugin: llm-scripted\n"
+         "    hedge_after_ms: 20\n"
+         "    timeouts: {first_byte_ms: 5000, total_ms: 60000}\n"
+         "    config: {" +
+         primary_config +
+         "}\n"
+         "  - name: hedge\n"
+         "    plugin: llm-scripted\n"
+         "    timeouts: {first_byte_ms: 5000, total_ms: 60000}\n" +
+         hedge;
+}
+
+// A hedge refused at its start (the request's own fault, or cancelled)
+// leaves the call to the provider it was racing.
+TEST(LlmChain, AHedgeRefusedAtItsStartLeavesTheCallToThePrimary) {
+  for (const char *status : {"invalid_input", "cancelled"}) {
+    test::ChainHarness h(hedged("reply: \"From the primary.\", first_token_ms: 100",
+                                std::string("    config: {reject_status: ") + status + "}\n"));
+    Answer a;
+    auto call = h.chains->llm()->start(ask("hi"), a);
+    h.advance(milliseconds(500));
+    ASSERT_TRUE(a.done()) << status;
+    EXPECT_TRUE(a.outcome.ok()) << status << ": " << a.outcome.message;
+    EXPECT_EQ(a.text, "From the primary.");
+    EXPECT_EQ(call->answered_by(), "primary");
+    EXPECT_EQ(h.provider("llm", "hedge").stats.failures.load(), 0u);
+  }
+}
+
+// The primary answers OK with no words while its hedge hangs: the call is
+// over, and so is the hedge (the harness fails a test that leaves a call
+// holding its provider).
+TEST(LlmChain, AnEmptyAnswerEndsTheCallAndCancelsTheHedgeStillRunning) {
+  test::ChainHarness h(hedged("reply: \"\", first_token_ms: 100", "    fault: {hang: true}\n"));
+  Answer a;
+  auto call = h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(500));
+  ASSERT_TRUE(a.done());
+  EXPECT_TRUE(a.outcome.ok()) << a.outcome.message;
+  EXPECT_EQ(call->answered_by(), "primary");
+  auto &hedge = h.provider("llm", "hedge");
+  EXPECT_EQ(hedge.stats.calls.load(), 1u) << "the hedge did start";
+  EXPECT_EQ(hedge.stats.failures.load(), 0u) << "a lost race is not a failure";
+  EXPECT_EQ(hedge.breaker.snapshot().probes_in_flight, 0);
+}
+
+// The hedge starts and fails before its first byte; the primary answers.
+// Whoever is told who answered hears the primary.
+TEST(LlmChain, AFailedHedgeIsNotCreditedWithThePrimarysAnswer) {
+  test::ChainHarness h(hedged("reply: \"From the primary.\", first_token_ms: 100",
+                              "    config: {fail_after_tokens: 0}\n"));
+  Answer a;
+  auto call = h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(500));
+  ASSERT_TRUE(a.done());
+  EXPECT_EQ(a.text, "From the primary.");
+  std::vector<std::string> answering;
+  for (const auto &e : a.events) {
+    if (e.type == Type::answering) answering.push_back(e.provider);
+  }
+  EXPECT_EQ(answering, std::vector<std::string>{"primary"});
+  EXPECT_EQ(h.provider("llm", "primary").stats.successes.load(), 1u);
+  EXPECT_EQ(h.provider("llm", "hedge").stats.successes.load(), 0u);
+}
+
 TEST(LlmChain, BreakerOpensHalfOpensAndTrafficReturnsToThePrimary) {
   test::ChainHarness h(
       two_providers(", fail_first_calls: 2", "    circuit: {failure_threshold: 2, open_seconds: 10}\n"));

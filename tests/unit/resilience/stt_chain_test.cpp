@@ -17,7 +17,10 @@ class Transcript : public SttListener {
     finals.emplace_back(t);
     confidence = c;
   }
-  void on_replay() override { ++replays; }
+  void on_replay() override {
+    ++replays;
+    finals.push_back("<replay>");
+  }
   void on_done(const Outcome &o) override {
     ++dones;
     outcome = o;
@@ -54,9 +57,29 @@ TEST(SttChain, AFailureMidUtteranceReplaysItAllIntoTheNextProvider) {
   EXPECT_TRUE(t.outcome.ok()) << t.outcome.message;
   ASSERT_EQ(t.finals.size(), 1u);
   EXPECT_EQ(t.finals[0], "secondary heard 16000") << "every sample of the utterance reached the secondary";
+  EXPECT_EQ(t.replays, 0) << "the primary had delivered no final: nothing to supersede";
   EXPECT_FALSE(t.partials.empty()) << "the primary's partials came before it failed";
   EXPECT_EQ(h.provider("stt", "primary").stats.failures.load(), 1u);
   EXPECT_EQ(h.chains->stt()->fallback_count(), 1u);
+}
+
+// The listener is told that what it has is superseded, between the failed
+// provider's final and the next one's.
+TEST(SttChain, AProviderThatFailsAfterItsFinalIsReplayedAndTheListenerToldBeforeTheNewFinal) {
+  test::ChainHarness h(
+      "stt:\n"
+      "  - {name: primary, plugin: stt-scripted, config: {transcripts: [\"what the primary heard\"], "
+      "fail_after_final: true}}\n"
+      "  - {name: secondary, plugin: stt-scripted, config: {transcripts: [\"what the secondary heard\"]}}\n");
+  Transcript t;
+  auto call = h.chains->stt()->start(t, 16000 * 5);
+  speak(h, *call, 600);
+  call->finish();
+  h.advance(milliseconds(200));
+  ASSERT_EQ(t.dones, 1);
+  EXPECT_TRUE(t.outcome.ok()) << t.outcome.message;
+  EXPECT_EQ(t.finals, (std::vector<std::string>{"what the primary heard", "<replay>", "what the secondary heard"}));
+  EXPECT_EQ(t.replays, 1);
 }
 
 TEST(SttChain, AMissingFinalIsCaughtAndTheUtteranceReplayed) {

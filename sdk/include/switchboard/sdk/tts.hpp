@@ -45,6 +45,14 @@ class TtsSink : public detail::SinkBase<sb_tts_callbacks> {
   bool audio(const std::int16_t *samples, std::size_t count, std::uint32_t sample_rate) {
     return state_->emit([&](const sb_tts_callbacks &cb) { cb.on_audio(cb.user, samples, count, sample_rate); });
   }
+  // The word at byte `text_offset` of the text begins at `sample` (counted
+  // over all audio of this synthesis). Ignored by a host older than ABI 1.2.
+  bool word(std::size_t text_offset, std::uint64_t sample) {
+    return state_->emit([&](const sb_tts_callbacks &cb) {
+      if (cb.struct_size >= offsetof(sb_tts_callbacks, on_word) + sizeof cb.on_word && cb.on_word != nullptr)
+        cb.on_word(cb.user, text_offset, sample);
+    });
+  }
 };
 
 class Tts {
