@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CONFIG ?= config/switchboard.yaml
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench sanitize install clean
+.PHONY: all deps configure build run test bench sanitize sanitize-address sanitize-thread install clean
 
 all: build
 
@@ -30,12 +30,24 @@ bench: build
 	@for b in $(BUILD_DIR)/bench/bench_*; do echo "== $$b"; $$b --benchmark_repetitions=5 --benchmark_report_aggregates_only=true || exit 1; done
 	@echo "== $(BUILD_DIR)/bench/loadgen"; $(BUILD_DIR)/bench/loadgen
 
-# ThreadSanitizer build of everything, with the whole suite run under it.
-sanitize:
-	@$(MAKE) --no-print-directory test BUILD_DIR=build-tsan CMAKE_FLAGS="-DSWITCHBOARD_SANITIZE=thread -DSWITCHBOARD_BUILD_BENCH=OFF"
+# Sanitizer builds of everything but the benchmarks, each with the whole
+# suite run under it: AddressSanitizer with UndefinedBehaviorSanitizer, and
+# ThreadSanitizer (they cannot share a build). `make sanitize` runs both.
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+
+sanitize: sanitize-address sanitize-thread
+
+sanitize-address:
+	@$(SANITIZER_ENV) $(MAKE) --no-print-directory test BUILD_DIR=build-asan \
+	  CMAKE_FLAGS="-DSWITCHBOARD_SANITIZE='address;undefined' -DSWITCHBOARD_BUILD_BENCH=OFF"
+
+sanitize-thread:
+	@$(SANITIZER_ENV) $(MAKE) --no-print-directory test BUILD_DIR=build-tsan \
+	  CMAKE_FLAGS="-DSWITCHBOARD_SANITIZE=thread -DSWITCHBOARD_BUILD_BENCH=OFF"
 
 install: build
 	cmake --install $(BUILD_DIR) --prefix $(or $(PREFIX),/usr/local)
 
 clean:
-	rm -rf $(BUILD_DIR) build-tsan $(BUILD_DIR).configure.log build-tsan.configure.log
+	rm -rf $(BUILD_DIR) build-tsan build-asan $(BUILD_DIR).configure.log build-tsan.configure.log build-asan.configure.log

@@ -1,4 +1,5 @@
-# SWITCHBOARD_SANITIZE=address;undefined or thread: instruments every target.
+# SWITCHBOARD_SANITIZE=address;undefined or thread: instruments every target
+# (`make sanitize-address`, `make sanitize-thread`).
 if(SWITCHBOARD_SANITIZE)
   if("thread" IN_LIST SWITCHBOARD_SANITIZE AND "address" IN_LIST SWITCHBOARD_SANITIZE)
     message(FATAL_ERROR "ThreadSanitizer and AddressSanitizer cannot be combined")
@@ -8,6 +9,10 @@ if(SWITCHBOARD_SANITIZE)
   if("thread" IN_LIST SWITCHBOARD_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     # GCC notes every std::atomic_thread_fence under TSan; Asio uses them.
     add_compile_options(-Wno-tsan)
+  endif()
+  if("undefined" IN_LIST SWITCHBOARD_SANITIZE)
+    # Undefined behaviour fails the test that ran into it, instead of a line in its log.
+    add_compile_options(-fno-sanitize-recover=undefined)
   endif()
   add_link_options(-fsanitize=${_sanitizers})
 endif()

@@ -32,8 +32,34 @@ Rule circuit_rule() {
       optional("failure_rate", Rule::number(0.01, 1.0)),
       optional("open_seconds", Rule::number(0.001, 86400)),
       optional("max_open_seconds", Rule::number(0.001, 86400)),
+      optional("open_jitter", Rule::number(0, 1)),
       optional("half_open_probes", Rule::integer(1, 1000)),
+      optional("half_open_successes", Rule::integer(1, 1000)),
+      optional("slow_call_ms", Rule::integer(0, 3600000)),
+      optional("slow_call_rate", Rule::number(0.01, 1.0)),
   });
+}
+
+Rule probe_rule() {
+  return Rule::object({
+      optional("interval_seconds", Rule::number(0.01, 86400)),
+      optional("timeout_ms", Rule::integer(1, 3600000)),
+      optional("text", Rule::string()),
+  });
+}
+
+Rule chain_rule() {
+  return Rule::object({
+      optional("call_ms", Rule::integer(0, 86400000)),
+      optional("when_all_open", Rule::string().one_of({"try_soonest", "fail"})),
+  });
+}
+
+std::string check_string_values(const json &value) {
+  for (const auto &[key, v] : value.items()) {
+    if (!v.is_string()) return "the voice for '" + key + "' must be a string";
+  }
+  return "";
 }
 
 Rule timeouts_rule() {
@@ -62,6 +88,11 @@ Rule provider_rule() {
       optional("circuit", circuit_rule()),
       optional("timeouts", timeouts_rule()),
       optional("hedge_after_ms", Rule::integer(1, 3600000)),
+      optional("max_concurrent", Rule::integer(0, 1000000)),
+      optional("probe", probe_rule()),
+      optional("model", Rule::string()),
+      optional("voice", Rule::string()),
+      optional("voice_map", Rule::plugin_config().check(check_string_values)),
       optional("fault", fault_rule()),
   });
 }
@@ -94,6 +125,11 @@ const Rule &root_rule() {
       optional("llm", Rule::array(provider_rule())),
       optional("tts", Rule::array(provider_rule())),
       optional("cache", cache_rule()),
+      optional("chains", Rule::object({
+                             optional("stt", chain_rule()),
+                             optional("llm", chain_rule()),
+                             optional("tts", chain_rule()),
+                         })),
       optional("sessions", Rule::object({
                                optional("store", Rule::string().one_of({"memory", "sqlite"})),
                                optional("path", Rule::string()),
@@ -171,12 +207,28 @@ ProviderSpec decode_provider(const json &item, const std::string &kind, const st
   read(c, "failure_rate", p.circuit.failure_rate);
   read(c, "open_seconds", p.circuit.open_seconds);
   read(c, "max_open_seconds", p.circuit.max_open_seconds);
+  read(c, "open_jitter", p.circuit.open_jitter);
   read(c, "half_open_probes", p.circuit.half_open_probes);
+  read(c, "half_open_successes", p.circuit.half_open_successes);
+  read(c, "slow_call_ms", p.circuit.slow_call_ms);
+  read(c, "slow_call_rate", p.circuit.slow_call_rate);
   const json &t = member(item, "timeouts");
   read(t, "first_byte_ms", p.timeouts.first_byte_ms);
   read(t, "idle_ms", p.timeouts.idle_ms);
   read(t, "total_ms", p.timeouts.total_ms);
   read(item, "hedge_after_ms", p.hedge_after_ms);
+  read(item, "max_concurrent", p.max_concurrent);
+  if (const auto it = item.find("probe"); it != item.end() && it->is_object()) {
+    p.probe.enabled = true;
+    read(*it, "interval_seconds", p.probe.interval_seconds);
+    read(*it, "timeout_ms", p.probe.timeout_ms);
+    read(*it, "text", p.probe.text);
+  }
+  read(item, "model", p.model);
+  read(item, "voice", p.voice);
+  for (const auto &[key, v] : member(item, "voice_map").items()) {
+    if (v.is_string()) p.voice_map[key] = v.get<std::string>();
+  }
   if (const auto it = item.find("fault"); it != item.end() && it->is_object()) {
     p.fault.enabled = true;
     read(*it, "error_rate", p.fault.error_rate);
@@ -269,6 +321,14 @@ void check_meaning(const Config &c, const YamlDocument &doc, Diagnostics &diags)
       if (p.hedge_after_ms > 0) {
         doc.error_at_key(diags, p.pointer + "/hedge_after_ms", "hedge_after_ms applies to llm providers only");
       }
+      if (!p.model.empty()) doc.error_at_key(diags, p.pointer + "/model", "model applies to llm providers only");
+    }
+  }
+  for (const auto *chain : {&c.stt, &c.llm}) {
+    for (const auto &p : *chain) {
+      if (!p.voice.empty()) doc.error_at_key(diags, p.pointer + "/voice", "voice applies to tts providers only");
+      if (!p.voice_map.empty())
+        doc.error_at_key(diags, p.pointer + "/voice_map", "voice_map applies to tts providers only");
     }
   }
   if (c.sessions.store == "sqlite" && c.sessions.path.empty()) {
@@ -326,6 +386,13 @@ Config decode(const YamlDocument &doc, Diagnostics &diags) {
       cache.name = cache.plugin;
     }
     c.cache = cache;
+  }
+  for (auto [kind, chain] : {std::pair{"stt", &c.stt_chain}, {"llm", &c.llm_chain}, {"tts", &c.tts_chain}}) {
+    const json &block = member(member(root, "chains"), kind);
+    read(block, "call_ms", chain->call_ms);
+    std::string all_open = "try_soonest";
+    read(block, "when_all_open", all_open);
+    chain->try_when_all_open = all_open != "fail";
   }
   read(member(root, "sessions"), "store", c.sessions.store);
   read(member(root, "sessions"), "idle_timeout_seconds", c.sessions.idle_timeout_seconds);

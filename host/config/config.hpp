@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,20 @@ struct CircuitSettings {
   double failure_rate = 0.5;  // fraction of the window that trips the breaker
   double open_seconds = 30;
   double max_open_seconds = 300;
-  int half_open_probes = 1;
+  double open_jitter = 0.1;     // each open period is up to this fraction longer, at random
+  int half_open_probes = 1;     // calls admitted at once while half-open
+  int half_open_successes = 1;  // probe successes in a row that close it
+  int slow_call_ms = 0;         // a first byte later than this is a slow call; 0: not judged
+  double slow_call_rate = 0.5;  // fraction of the window slow (or lost hedges) that opens it
+};
+
+// A recovery probe: while the breaker is open, a small synthetic request off
+// the users' path decides when the provider is back (see docs/resilience.md).
+struct ProbeSettings {
+  bool enabled = false;  // a `probe:` block is present
+  double interval_seconds = 5;
+  int timeout_ms = 5000;
+  std::string text = "ping";  // the llm prompt or the word spoken
 };
 
 struct TimeoutSettings {
@@ -50,8 +64,21 @@ struct ProviderSpec {
   CircuitSettings circuit;
   TimeoutSettings timeouts;
   int hedge_after_ms = 0;  // 0: no hedging
+  int max_concurrent = 0;  // calls in flight at once; past it the chain moves on; 0: no limit
+  ProbeSettings probe;
+  // What this provider is asked for: its own model (llm), its own voice for
+  // each conversation voice and a default (tts). Empty: the request's.
+  std::string model;
+  std::string voice;
+  std::map<std::string, std::string> voice_map;
   FaultSettings fault;
   std::string pointer;  // where it stands in the document, e.g. "/llm/0"
+};
+
+// What a chain does as a whole (the `chains:` block, per kind).
+struct ChainSettings {
+  int call_ms = 0;                 // a budget across every attempt of one call; 0: none
+  bool try_when_all_open = true;  // every breaker open: try the one that reopens soonest
 };
 
 struct TransportSpec {
@@ -107,6 +134,9 @@ struct Config {
   std::vector<ProviderSpec> llm;
   std::vector<ProviderSpec> tts;
   std::optional<ProviderSpec> cache;
+  ChainSettings stt_chain;
+  ChainSettings llm_chain;
+  ChainSettings tts_chain;
   SessionSettings sessions;
   ConversationSettings conversation;
   AudioSettings audio;

@@ -1,6 +1,8 @@
 // What every chain's attempt has: its provider and breaker permit (settled
-// exactly once), the cancel source handed to the provider, the watchdog, and
-// where the attempt stands. The kind-specific attempts derive from it.
+// exactly once), its place among the provider's calls in flight (held until
+// the plugin's call ends), the cancel source handed to the provider, the
+// watchdog, and where the attempt stands. The kind-specific attempts derive
+// from it.
 #pragma once
 
 #include <memory>
@@ -18,17 +20,37 @@ class AttemptBase : public Watchdog::Owner {
   // while it is alive.
   AttemptBase(std::shared_ptr<Provider> p, Permit permit_, std::weak_ptr<void> life, core::DeadlineWheel &wheel)
       : provider(std::move(p)), permit(permit_), life_(std::move(life)), watchdog(wheel) {}
+  ~AttemptBase() override { ended(); }
 
-  // A successful end.
-  void succeed() {
-    settle(1);
+  // A successful end; `first_byte` is how long the first chunk took (or the
+  // final transcript, for stt), judged against the breaker's slow_call_ms.
+  void succeed(core::Duration first_byte = {}) {
+    settle(1, first_byte > std::chrono::milliseconds(provider->breaker.slow_call_ms()) &&
+                  provider->breaker.judges_slow_calls());
     provider->stats.successes.fetch_add(1, std::memory_order_relaxed);
   }
-  // A counted failure: an error from the provider or a watchdog.
-  void fail(const std::string &why, bool timed_out) {
-    settle(-1);
+  // A counted failure: an error from the provider (with the Retry-After it
+  // sent, if any) or a watchdog.
+  void fail(const std::string &why, bool timed_out, std::uint32_t retry_after_ms = 0) {
+    settle(-1, false, retry_after_ms);
     if (timed_out) provider->stats.timeouts.fetch_add(1, std::memory_order_relaxed);
     provider->stats.record_failure(why);
+  }
+  // Lost a hedge race: no failure, but slow when the breaker judges that.
+  void lose_race() {
+    if (provider->breaker.judges_slow_calls()) {
+      settle(1, true);
+    } else {
+      settle(0);
+    }
+  }
+  // The plugin's call is over (its on_done came, or its start failed).
+  void ended() {
+    plugin_done = true;
+    if (in_flight_) {
+      in_flight_ = false;
+      provider->in_flight.fetch_sub(1, std::memory_order_relaxed);
+    }
   }
   // Not the provider's fault: cancelled, the request's own fault, a lost hedge.
   void release(bool cancelled_by_caller = false) {
@@ -53,15 +75,16 @@ class AttemptBase : public Watchdog::Owner {
   core::TimePoint started{};
 
  private:
-  void settle(int result) {
+  void settle(int result, bool slow = false, std::uint32_t retry_after_ms = 0) {
     if (settled_) return;
     settled_ = true;
-    if (result > 0) provider->breaker.on_success(permit);
-    if (result < 0) provider->breaker.on_failure(permit);
+    if (result > 0) provider->breaker.on_success(permit, slow);
+    if (result < 0) provider->breaker.on_failure(permit, retry_after_ms);
     if (result == 0) provider->breaker.on_ignored(permit);
   }
 
   bool settled_ = false;
+  bool in_flight_ = true;  // Chain::pick counted it
   std::weak_ptr<void> life_;
   std::shared_ptr<void> pinned_;
 

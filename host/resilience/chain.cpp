@@ -1,5 +1,7 @@
 #include "resilience/chain.hpp"
 
+#include <algorithm>
+
 #include "core/time_format.hpp"
 #include "resilience/provider.hpp"
 
@@ -13,8 +15,9 @@ std::chrono::system_clock::time_point wall_time(core::Clock &clock, core::TimePo
 
 }  // namespace
 
-Chain::Chain(std::string kind, std::vector<std::shared_ptr<Provider>> providers, ChainContext context)
-    : kind_(std::move(kind)), providers_(std::move(providers)), context_(std::move(context)) {
+Chain::Chain(std::string kind, std::vector<std::shared_ptr<Provider>> providers, ChainContext context,
+             config::ChainSettings settings)
+    : kind_(std::move(kind)), providers_(std::move(providers)), context_(std::move(context)), settings_(settings) {
   // The listener holds copies, not the chain: a provider reused by a reload
   // outlives the chain it came from.
   for (const auto &p : providers_) {
@@ -32,20 +35,61 @@ void Chain::emit(const ChainEvent &event, const ChainEventSink &per_call) const 
   if (per_call) per_call(event);
 }
 
-std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &per_call) {
+core::TimePoint Chain::deadline_from_now() const {
+  if (settings_.call_ms <= 0) return core::TimePoint::max();
+  return context_.clock.now() + std::chrono::milliseconds(settings_.call_ms);
+}
+
+std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &per_call,
+                                       std::vector<std::string> *reasons, bool allow_early) {
+  bool all_open = true;  // every provider passed over was refused by its breaker
+  auto skip = [&](Provider &p, const char *why) {
+    p.stats.skipped.fetch_add(1, std::memory_order_relaxed);
+    emit({ChainEvent::Type::skipped, kind_, p.name, why}, per_call);
+    if (reasons != nullptr) reasons->push_back(p.name + ": " + why);
+  };
   for (std::size_t i = from; i < providers_.size(); ++i) {
     Provider &p = *providers_[i];
     if (!p.enabled) {
       continue;
     }
+    if (p.max_concurrent > 0 && p.in_flight.load(std::memory_order_relaxed) >= p.max_concurrent) {
+      all_open = false;
+      skip(p, "at max_concurrent");
+      continue;
+    }
     const Permit permit = p.breaker.try_acquire();
     if (permit.admitted) {
+      p.in_flight.fetch_add(1, std::memory_order_relaxed);
       return Pick{i, permit};
     }
-    p.stats.skipped.fetch_add(1, std::memory_order_relaxed);
-    emit({ChainEvent::Type::skipped, kind_, p.name, "circuit open"}, per_call);
+    skip(p, p.breaker.asks_to_wait() ? "retry-after" : "circuit open");
   }
-  return std::nullopt;
+  if (!all_open || !allow_early || !settings_.try_when_all_open) return std::nullopt;
+  // Every breaker refused: rather than fail at once, try the open one that
+  // would reopen first (not one forced open, nor one that asked to be left
+  // alone with Retry-After).
+  std::optional<std::size_t> soonest;
+  core::TimePoint soonest_at = core::TimePoint::max();
+  for (std::size_t i = from; i < providers_.size(); ++i) {
+    const Provider &p = *providers_[i];
+    if (!p.enabled) continue;
+    const BreakerSnapshot b = p.breaker.snapshot();
+    if (b.open_until && !b.retry_after_until && *b.open_until < soonest_at) {
+      soonest = i;
+      soonest_at = *b.open_until;
+    }
+  }
+  if (!soonest) return std::nullopt;
+  Provider &p = *providers_[*soonest];
+  const Permit permit = p.breaker.try_acquire_early();
+  if (!permit.admitted) return std::nullopt;
+  p.in_flight.fetch_add(1, std::memory_order_relaxed);
+  if (reasons != nullptr) {  // it is being tried after all
+    const auto it = std::find(reasons->begin(), reasons->end(), p.name + ": circuit open");
+    if (it != reasons->end()) reasons->erase(it);
+  }
+  return Pick{*soonest, permit, true};
 }
 
 bool Chain::reset(const std::string &name) {
@@ -96,11 +140,15 @@ nlohmann::json Chain::view() const {
         {"is_available", available},
         {"forced_open", b.forced_open},
         {"consecutive_failures", b.consecutive_failures},
-        {"window", {{"calls", b.window_calls}, {"failures", b.window_failures}}},
+        {"window", {{"calls", b.window_calls}, {"failures", b.window_failures}, {"slow", b.window_slow}}},
         {"trips", b.trips},
         {"probes_in_flight", b.probes_in_flight},
+        {"probe_successes", b.probe_successes},
         {"open_until",
          b.open_until ? nlohmann::json(core::iso_utc(wall_time(context_.clock, *b.open_until))) : nullptr},
+        {"retry_after_until", b.retry_after_until
+                                  ? nlohmann::json(core::iso_utc(wall_time(context_.clock, *b.retry_after_until)))
+                                  : nullptr},
     };
     nlohmann::json entry = {
         {"name", p->name},
@@ -111,8 +159,11 @@ nlohmann::json Chain::view() const {
         {"circuit", circuit},
         {"stats", p->stats.to_json()},
         {"fault_injection", p->fault_injected},
+        {"in_flight", p->in_flight.load(std::memory_order_relaxed)},
     };
     if (p->hedge_after_ms > 0) entry["hedge_after_ms"] = p->hedge_after_ms;
+    if (p->max_concurrent > 0) entry["max_concurrent"] = p->max_concurrent;
+    if (p->probe.enabled) entry["probe"] = {{"interval_seconds", p->probe.interval_seconds}};
     list.push_back(std::move(entry));
   }
   const std::string now = current();

@@ -31,12 +31,16 @@ struct ChainContext {
 
 class Chain : public std::enable_shared_from_this<Chain> {
  public:
-  Chain(std::string kind, std::vector<std::shared_ptr<Provider>> providers, ChainContext context);
+  Chain(std::string kind, std::vector<std::shared_ptr<Provider>> providers, ChainContext context,
+        config::ChainSettings settings = {});
   virtual ~Chain() = default;
 
   const std::string &kind() const noexcept { return kind_; }
   const std::vector<std::shared_ptr<Provider>> &providers() const noexcept { return providers_; }
   ChainContext &context() noexcept { return context_; }
+  const config::ChainSettings &settings() const noexcept { return settings_; }
+  // When a call starting now runs out of its budget (call_ms), or never.
+  core::TimePoint deadline_from_now() const;
 
   // Operator actions. An empty name means every provider; false when the
   // name matches none.
@@ -52,10 +56,16 @@ class Chain : public std::enable_shared_from_this<Chain> {
   struct Pick {
     std::size_t index;
     Permit permit;
+    bool early = false;  // every breaker was open: this one reopens soonest
   };
-  // The first provider at or after `from` that is enabled and whose breaker
-  // admits a call; each one passed over is reported as skipped.
-  std::optional<Pick> pick(std::size_t from, const ChainEventSink &per_call);
+  // The first provider at or after `from` that is enabled, has room under
+  // its max_concurrent and whose breaker admits a call; each one passed over
+  // is reported as skipped (and, with `reasons`, added there as "name: why").
+  // When every one passed over was open and the chain allows it, the open
+  // one whose open period ends soonest takes the call early. The pick holds
+  // a place among the provider's calls in flight until the attempt ends.
+  std::optional<Pick> pick(std::size_t from, const ChainEventSink &per_call,
+                           std::vector<std::string> *reasons = nullptr, bool allow_early = true);
   void note_fallback() noexcept { fallbacks_.fetch_add(1, std::memory_order_relaxed); }
   // Sends an event to the host and, when given, to the call's listener.
   void emit(const ChainEvent &event, const ChainEventSink &per_call) const;
@@ -64,6 +74,7 @@ class Chain : public std::enable_shared_from_this<Chain> {
   std::string kind_;
   std::vector<std::shared_ptr<Provider>> providers_;
   ChainContext context_;
+  config::ChainSettings settings_;
   std::atomic<std::uint64_t> fallbacks_{0};
 };
 

@@ -39,10 +39,22 @@ std::string fingerprint(const config::ProviderSpec &s) {
       c.open_seconds,
       c.max_open_seconds,
       c.half_open_probes,
+      c.open_jitter,
+      c.half_open_successes,
+      c.slow_call_ms,
+      c.slow_call_rate,
       t.first_byte_ms,
       t.idle_ms,
       t.total_ms,
       s.hedge_after_ms,
+      s.max_concurrent,
+      s.probe.enabled,
+      s.probe.interval_seconds,
+      s.probe.timeout_ms,
+      s.probe.text,
+      s.model,
+      s.voice,
+      s.voice_map,
       f.enabled,
       f.error_rate,
       f.latency_ms,
@@ -71,6 +83,10 @@ std::shared_ptr<Chains> Chains::build(const config::Config &config, const Instan
         std::string why;
         if (auto instance = instance_for(spec, why)) {
           attach_backend(*p, instance, spec, context);
+          if (spec.probe.enabled) {
+            p->prober = std::make_shared<Prober>(p, context.clock, context.executor);
+            p->prober->start();
+          }
         } else {
           p->enabled = false;
           p->stats.record_failure(why);
@@ -81,9 +97,9 @@ std::shared_ptr<Chains> Chains::build(const config::Config &config, const Instan
     }
     return out;
   };
-  chains->stt_ = std::make_shared<SttChain>(providers_of(config.stt), context);
-  chains->llm_ = std::make_shared<LlmChain>(providers_of(config.llm), context);
-  chains->tts_ = std::make_shared<TtsChain>(providers_of(config.tts), context);
+  chains->stt_ = std::make_shared<SttChain>(providers_of(config.stt), context, config.stt_chain);
+  chains->llm_ = std::make_shared<LlmChain>(providers_of(config.llm), context, config.llm_chain);
+  chains->tts_ = std::make_shared<TtsChain>(providers_of(config.tts), context, config.tts_chain);
   return chains;
 }
 

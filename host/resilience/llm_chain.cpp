@@ -26,7 +26,12 @@ void LlmCall::Attempt::on_done(const Outcome &outcome) {
 }
 
 void LlmCall::Attempt::on_watchdog(Watchdog::Kind kind, int ms) {
-  owner.on_watchdog(*this, Watchdog::describe(kind, ms));
+  if (kind == Watchdog::Kind::budget) {
+    std::lock_guard lock(owner.mutex_);
+    owner.budget_spent();
+  } else {
+    owner.on_watchdog(*this, Watchdog::describe(kind, ms));
+  }
 }
 void LlmCall::Attempt::on_hedge() {
   owner.on_hedge(*this);
@@ -68,20 +73,42 @@ void LlmCall::event(ChainEvent::Type type, const std::string &provider, std::str
 
 void LlmCall::begin() {
   std::lock_guard lock(mutex_);
+  deadline_ = chain_.deadline_from_now();
   try_next();
 }
 
+std::string LlmCall::failure_list() const {
+  std::string why;
+  for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+  return why;
+}
+
 void LlmCall::try_next() {
-  const auto pick = chain_.pick(next_index_, per_call_);
+  if (chain_.context().clock.now() >= deadline_) {
+    budget_spent();
+    return;
+  }
+  const auto pick = chain_.pick(next_index_, per_call_, &failures_);
   if (!pick) {
-    std::string why;
-    for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+    const std::string why = failure_list();
     event(ChainEvent::Type::exhausted, "", why.empty() ? "no provider available" : why);
-    finish({Status::retryable,
-            "all llm providers failed" + (why.empty() ? std::string(": none available") : ": " + why), 0});
+    // Refused by every provider that was asked, and failed by none: the
+    // request's own fault.
+    const Status status = refusals_ > 0 && counted_failures_ == 0 ? Status::invalid_input : Status::retryable;
+    finish({status, "all llm providers failed" + (why.empty() ? std::string(": none available") : ": " + why), 0});
     return;
   }
   launch(*pick, false);
+}
+
+void LlmCall::budget_spent() {
+  if (finished_) return;
+  const std::string why = failure_list();
+  event(ChainEvent::Type::exhausted, "", "call budget spent" + (why.empty() ? "" : ": " + why));
+  finish({Status::retryable,
+          "no answer within the llm call budget of " + std::to_string(chain_.settings().call_ms) + " ms" +
+              (why.empty() ? "" : ": " + why),
+          0});
 }
 
 void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
@@ -93,13 +120,14 @@ void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
     // Continue the answer: the text so far as the assistant's own words.
     a->request.messages.push_back({"assistant", emitted_});
   }
-  a->request.model = request_.model;
+  a->request.model = provider->model.empty() ? request_.model : provider->model;
   a->request.temperature = request_.temperature;
   a->request.max_tokens = request_.max_tokens;
   a->started = chain_.context().clock.now();
   provider->stats.calls.fetch_add(1, std::memory_order_relaxed);
   event(ChainEvent::Type::selected, provider->name,
-        hedge               ? "hedge"
+        pick.early          ? "every breaker open: the one that reopens soonest"
+        : hedge             ? "hedge"
         : !emitted_.empty() ? "continuing a partial answer"
         : failures_.empty() ? ""
                             : "fallback");
@@ -107,26 +135,21 @@ void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
   const Outcome started = provider->llm->start(a->request, *a, a->cancel);
   if (!started.ok() && !a->plugin_done) {
     // Nothing started and no callback will come: release the attempt here.
-    a->plugin_done = true;
+    a->ended();
     a->call.reset();
     a->watchdog.stop();
-    if (started.status == Status::invalid_input || started.status == Status::cancelled) {
-      a->release();
-      if (!leaves_call_to_partner(*a)) finish(started);
-      return;
-    }
-    a->fail(started.message, false);
-    attempt_failed(*a, started.message);
+    ended_badly(*a, started);
   }
 }
 
 void LlmCall::arm_timers(Attempt &a) {
   const auto &t = a.provider->timeouts;
-  a.watchdog.start(a, {t.first_byte_ms, t.idle_ms, t.total_ms, a.hedge ? 0 : a.provider->hedge_after_ms});
+  a.watchdog.start(a, {t.first_byte_ms, t.idle_ms, t.total_ms, a.hedge ? 0 : a.provider->hedge_after_ms, deadline_});
 }
 
 void LlmCall::on_first_byte(Attempt &a) {
   a.got_first = true;
+  a.first_at = chain_.context().clock.now();
   a.provider->stats.record_first_byte(chain_.context().clock.now() - a.started);
   a.watchdog.first_byte();
   if (winner_ == nullptr) {
@@ -136,7 +159,7 @@ void LlmCall::on_first_byte(Attempt &a) {
     for (Attempt *other : attempts_) {
       if (other != &a && other->running()) {
         raced = true;
-        other->release();
+        other->lose_race();
         abandon(*other);
       }
     }
@@ -166,32 +189,46 @@ void LlmCall::on_usage(Attempt &a, std::uint32_t prompt, std::uint32_t completio
 
 void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   std::lock_guard lock(mutex_);
-  a.plugin_done = true;
+  a.ended();
   a.watchdog.stop();
   if (a.abandoned) return;  // already accounted for
   if (finished_) {
     a.release();
     return;
   }
+  if (!outcome.ok()) {
+    ended_badly(a, outcome);
+    return;
+  }
+  const auto now = chain_.context().clock.now();
+  a.succeed((a.got_first ? a.first_at : now) - a.started);
+  if (!a.got_first) {  // an empty answer is still an answer
+    winner_ = &a;
+    event(ChainEvent::Type::answering, a.provider->name, "empty answer");
+  }
+  if (trimmer_) deliver(trimmer_->flush());
+  answered_by_ = a.provider->name;
+  finish(outcome);
+}
+
+// An attempt that will say no more, and did not succeed: a failure counts
+// and falls back; a refusal of the request (an unknown model, a context too
+// long for this one) falls back uncounted; a cancel ends the call.
+void LlmCall::ended_badly(Attempt &a, const Outcome &outcome) {
   switch (outcome.status) {
-    case Status::ok:
-      a.succeed();
-      if (!a.got_first) {  // an empty answer is still an answer
-        winner_ = &a;
-        event(ChainEvent::Type::answering, a.provider->name, "empty answer");
-      }
-      if (trimmer_) deliver(trimmer_->flush());
-      answered_by_ = a.provider->name;
-      finish(outcome);
-      return;
-    case Status::invalid_input:
     case Status::cancelled:
       a.release();
       if (!leaves_call_to_partner(a)) finish(outcome);
       return;
-    case Status::retryable:
-    case Status::fatal:
-      a.fail(outcome.message, false);
+    case Status::invalid_input:
+      a.release();
+      if (leaves_call_to_partner(a)) return;
+      ++refusals_;
+      attempt_failed(a, outcome.message);
+      return;
+    default:
+      ++counted_failures_;
+      a.fail(outcome.message, false, outcome.retry_after_ms);
       attempt_failed(a, outcome.message);
       return;
   }
@@ -200,6 +237,7 @@ void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
 void LlmCall::on_watchdog(Attempt &a, const std::string &what) {
   std::lock_guard lock(mutex_);
   if (!a.running() || finished_) return;
+  ++counted_failures_;
   a.fail(what, true);
   abandon(a);
   attempt_failed(a, what);
@@ -208,7 +246,7 @@ void LlmCall::on_watchdog(Attempt &a, const std::string &what) {
 void LlmCall::on_hedge(Attempt &a) {
   std::lock_guard lock(mutex_);
   if (a.got_first || !a.running() || finished_ || hedged_) return;
-  const auto pick = chain_.pick(next_index_, per_call_);
+  const auto pick = chain_.pick(next_index_, per_call_, nullptr, false);
   if (!pick) return;
   hedged_ = true;
   event(ChainEvent::Type::hedge_started, chain_.providers()[pick->index]->name,

@@ -46,8 +46,8 @@ class LlmCall;
 
 class LlmChain : public Chain {
  public:
-  LlmChain(std::vector<std::shared_ptr<Provider>> providers, ChainContext context)
-      : Chain("llm", std::move(providers), std::move(context)) {}
+  LlmChain(std::vector<std::shared_ptr<Provider>> providers, ChainContext context, config::ChainSettings settings = {})
+      : Chain("llm", std::move(providers), std::move(context), settings) {}
 
   // The listener must outlive the call, until its on_done has returned.
   std::shared_ptr<LlmCall> start(LlmChainRequest request, LlmListener &listener);
@@ -85,6 +85,7 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
     bool hedge;
     plugin::LlmRequest request;
     bool got_first = false;
+    core::TimePoint first_at{};
   };
 
   Attempt &new_attempt(std::shared_ptr<Provider> provider, Permit permit, bool hedge);
@@ -101,6 +102,9 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   void on_watchdog(Attempt &a, const std::string &what);
   void on_hedge(Attempt &a);
   void attempt_failed(Attempt &a, const std::string &reason);
+  void ended_badly(Attempt &a, const Outcome &outcome);
+  void budget_spent();
+  std::string failure_list() const;
   void abandon(Attempt &a);
   void deliver(std::string text);
   void finish(const Outcome &outcome);
@@ -127,6 +131,9 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   std::vector<std::string> failures_;
   bool finished_ = false;
   bool hedged_ = false;
+  core::TimePoint deadline_ = core::TimePoint::max();  // the chain's call_ms, from the start
+  int refusals_ = 0;          // providers that refused the request (invalid_input)
+  int counted_failures_ = 0;  // and that failed it
   std::string answered_by_;
 };
 

@@ -38,11 +38,25 @@ Provider::Provider(const config::ProviderSpec &spec, core::Clock &clock)
       plugin(spec.plugin),
       timeouts(spec.timeouts),
       hedge_after_ms(spec.hedge_after_ms),
+      max_concurrent(spec.max_concurrent),
+      probe(spec.probe),
+      model(spec.model),
+      voice(spec.voice),
+      voice_map(spec.voice_map),
       fault_injected(spec.fault.enabled),
-      breaker(spec.circuit, clock) {}
+      breaker(spec.circuit, clock, spec.probe.enabled) {}
+
+const std::string &Provider::voice_for(const std::string &wanted) const {
+  if (const auto it = voice_map.find(wanted); it != voice_map.end()) return it->second;
+  return voice.empty() ? wanted : voice;
+}
 
 void ProviderStats::record_failure(const std::string &message) {
   failures.fetch_add(1, std::memory_order_relaxed);
+  note_error(message);
+}
+
+void ProviderStats::note_error(const std::string &message) {
   std::lock_guard lock(mutex_);
   last_error_ = message;
   last_error_at_ = std::chrono::system_clock::now();
@@ -58,7 +72,7 @@ nlohmann::json ProviderStats::to_json() const {
   nlohmann::json out = {
       {"calls", calls.load()},         {"successes", successes.load()}, {"failures", failures.load()},
       {"timeouts", timeouts.load()},   {"skipped", skipped.load()},     {"cancelled", cancelled.load()},
-      {"fallbacks", fallbacks.load()},
+      {"fallbacks", fallbacks.load()}, {"probes", probes.load()},     {"probe_failures", probe_failures.load()},
   };
   std::lock_guard lock(mutex_);
   if (last_error_.empty()) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,6 +16,7 @@
 #include "config/config.hpp"
 #include "resilience/backends.hpp"
 #include "resilience/circuit_breaker.hpp"
+#include "resilience/prober.hpp"
 
 namespace switchboard::resilience {
 
@@ -27,8 +29,13 @@ class ProviderStats {
   std::atomic<std::uint64_t> skipped{0};
   std::atomic<std::uint64_t> cancelled{0};
   std::atomic<std::uint64_t> fallbacks{0};  // calls that moved on from here
+  std::atomic<std::uint64_t> probes{0};     // background recovery probes sent
+  std::atomic<std::uint64_t> probe_failures{0};
 
+  // A failed call: counted, and its message kept as the last error.
   void record_failure(const std::string &message);
+  // The last error, not counted as a failed call (a probe's).
+  void note_error(const std::string &message);
   void record_first_byte(std::chrono::duration<double, std::milli> elapsed);
   nlohmann::json to_json() const;
 
@@ -52,12 +59,23 @@ struct Provider {
   std::string plugin;
   config::TimeoutSettings timeouts;
   int hedge_after_ms;
+  int max_concurrent;  // 0: no limit
+  config::ProbeSettings probe;
+  std::string model;  // llm: asked instead of the request's, when set
+  // tts: the voice asked for each conversation voice, and for any other.
+  std::string voice;
+  std::map<std::string, std::string> voice_map;
   bool fault_injected;
   CircuitBreaker breaker;
   ProviderStats stats;
+  std::atomic<int> in_flight{0};  // calls of this provider not yet ended
+  std::shared_ptr<Prober> prober;  // with a probe: block, once the backend is attached
   // False when the instance could not be created; the chain skips it, and a
   // reload tries to create it again. Set before the provider is shared.
   bool enabled = true;
+
+  // The voice to ask this provider for when the conversation wants `wanted`.
+  const std::string &voice_for(const std::string &wanted) const;
 
   // One of these, by kind.
   std::unique_ptr<LlmBackend> llm;

@@ -30,8 +30,12 @@ class SttCall::Attempt : public plugin::SttHandler, public AttemptBase {
   }
   void on_watchdog(Watchdog::Kind kind, int ms) override {
     // Reported only while pinned, so the call is alive.
-    static_cast<SttCall *>(pinned_call())
-        ->on_watchdog(*this, kind == Watchdog::Kind::first_byte
+    auto *owner = static_cast<SttCall *>(pinned_call());
+    if (kind == Watchdog::Kind::budget) {
+      owner->on_budget(*this);
+      return;
+    }
+    owner->on_watchdog(*this, kind == Watchdog::Kind::first_byte
                                  ? "no final transcript " + std::to_string(ms) + " ms after the utterance"
                                  : Watchdog::describe(kind, ms));
   }
@@ -90,13 +94,18 @@ void SttCall::feed(const std::int16_t *samples, std::size_t count) noexcept {
 
 void SttCall::open_next(std::size_t from) {
   while (true) {
-    const auto pick = chain_.pick(from, per_call_);
+    if (chain_.context().clock.now() >= deadline_) {
+      budget_spent();
+      return;
+    }
+    const auto pick = chain_.pick(from, per_call_, &failures_);
     if (!pick) {
       std::string why;
       for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
       event(ChainEvent::Type::exhausted, "", why.empty() ? "no provider available" : why);
-      finish_call({Status::retryable,
-                   "all stt providers failed" + (why.empty() ? std::string(": none available") : ": " + why), 0});
+      const Status status = refusals_ > 0 && counted_failures_ == 0 ? Status::invalid_input : Status::retryable;
+      finish_call({status, "all stt providers failed" + (why.empty() ? std::string(": none available") : ": " + why),
+                   0});
       return;
     }
     auto provider = chain_.providers()[pick->index];
@@ -107,18 +116,24 @@ void SttCall::open_next(std::size_t from) {
     event(ChainEvent::Type::selected, provider->name,
           replay > 0 ? "replaying " + std::to_string(replay / 16) + " ms of the utterance" : "");
     // The first-byte clock waits for finish(): an stt stream owes its final only then.
-    a->watchdog.start(*a, {provider->timeouts.first_byte_ms, 0, provider->timeouts.total_ms, 0}, false);
+    a->watchdog.start(*a, {provider->timeouts.first_byte_ms, 0, provider->timeouts.total_ms, 0, deadline_}, false);
     const Outcome opened = provider->stt->open(*a, a->cancel, a->session);
     if (!opened.ok()) {
-      a->plugin_done = true;
+      a->ended();
       a->call.reset();
       a->watchdog.stop();
-      if (opened.status == Status::invalid_input) {
+      if (opened.status == Status::cancelled) {
         a->release();
         finish_call(opened);
         return;
       }
-      a->fail(opened.message, false);
+      if (opened.status == Status::invalid_input) {
+        a->release();  // refused, not failed: the next provider is asked
+        ++refusals_;
+      } else {
+        ++counted_failures_;
+        a->fail(opened.message, false, opened.retry_after_ms);
+      }
       failures_.push_back(provider->name + ": " + opened.message);
       event(ChainEvent::Type::failed, provider->name, opened.message);
       from = pick->index + 1;
@@ -160,12 +175,38 @@ void SttCall::finish() {
 
 void SttCall::arm_final_watchdog(const std::shared_ptr<Attempt> &a) {
   a->finish_at = chain_.context().clock.now();
+  // The budget runs from the end of the utterance: the final is what is waited for.
+  if (deadline_ == core::TimePoint::max()) deadline_ = chain_.deadline_from_now();
+  a->watchdog.set_deadline(deadline_);
   a->watchdog.expect_first_byte();
+}
+
+void SttCall::on_budget(Attempt &a) {
+  std::lock_guard lock(mutex_);
+  if (!a.running() || finished_) return;
+  a.release();
+  std::shared_ptr<Attempt> shared;
+  for (const auto &x : attempts_) {
+    if (x.get() == &a) shared = x;
+  }
+  abandon(shared);
+  budget_spent();
+}
+
+void SttCall::budget_spent() {
+  if (finished_) return;
+  std::string why;
+  for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+  event(ChainEvent::Type::exhausted, "", "call budget spent" + (why.empty() ? "" : ": " + why));
+  finish_call({Status::retryable,
+               "no transcript within the stt call budget of " + std::to_string(chain_.settings().call_ms) + " ms" +
+                   (why.empty() ? "" : ": " + why),
+               0});
 }
 
 void SttCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   std::lock_guard lock(mutex_);
-  a.plugin_done = true;
+  a.ended();
   a.watchdog.stop();
   if (a.abandoned) return;
   if (finished_) {
@@ -174,25 +215,32 @@ void SttCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   }
   if (outcome.ok() && !finish_requested_) {
     // A stream that ends before the utterance did has failed it.
+    ++counted_failures_;
     a.fail("stream ended before the utterance", false);
     on_result_failure(a, "stream ended before the utterance");
     return;
   }
   switch (outcome.status) {
-    case Status::ok:
-      a.succeed();
-      if (a.finish_at != core::TimePoint{})
-        a.provider->stats.record_first_byte(chain_.context().clock.now() - a.finish_at);
+    case Status::ok: {
+      const auto waited = chain_.context().clock.now() - a.finish_at;
+      a.succeed(a.finish_at != core::TimePoint{} ? waited : core::Duration{});
+      if (a.finish_at != core::TimePoint{}) a.provider->stats.record_first_byte(waited);
       finish_call(outcome);
       return;
-    case Status::invalid_input:
+    }
     case Status::cancelled:
       a.release();
       finish_call(outcome);
       return;
+    case Status::invalid_input:
+      a.release();  // refused, not failed: the utterance goes to the next provider
+      ++refusals_;
+      on_result_failure(a, outcome.message);
+      return;
     case Status::retryable:
     case Status::fatal:
-      a.fail(outcome.message, false);
+      ++counted_failures_;
+      a.fail(outcome.message, false, outcome.retry_after_ms);
       on_result_failure(a, outcome.message);
       return;
   }
@@ -201,6 +249,7 @@ void SttCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
 void SttCall::on_watchdog(Attempt &a, const std::string &what) {
   std::lock_guard lock(mutex_);
   if (!a.running() || finished_) return;
+  ++counted_failures_;
   a.fail(what, true);
   on_result_failure(a, what);
 }

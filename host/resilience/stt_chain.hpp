@@ -33,8 +33,8 @@ class SttCall;
 
 class SttChain : public Chain {
  public:
-  SttChain(std::vector<std::shared_ptr<Provider>> providers, ChainContext context)
-      : Chain("stt", std::move(providers), std::move(context)) {}
+  SttChain(std::vector<std::shared_ptr<Provider>> providers, ChainContext context, config::ChainSettings settings = {})
+      : Chain("stt", std::move(providers), std::move(context), settings) {}
 
   // Opens a stream for one utterance of at most max_samples (16 kHz mono);
   // the buffer for replay is allocated here, not per frame.
@@ -64,6 +64,8 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
   void on_attempt_done(Attempt &a, const Outcome &outcome);
   void arm_final_watchdog(const std::shared_ptr<Attempt> &a);
   void on_watchdog(Attempt &a, const std::string &what);
+  void on_budget(Attempt &a);
+  void budget_spent();
   bool is_active(const Attempt &a) const;
   void abandon(const std::shared_ptr<Attempt> &a);
   void finish_call(const Outcome &outcome);
@@ -85,6 +87,9 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
   std::vector<std::string> failures_;
   bool finish_requested_ = false;
   bool finished_ = false;
+  int refusals_ = 0;          // providers that refused the audio (invalid_input)
+  int counted_failures_ = 0;  // and that failed it
+  core::TimePoint deadline_ = core::TimePoint::max();  // call_ms from the end of the utterance
 };
 
 }  // namespace switchboard::resilience

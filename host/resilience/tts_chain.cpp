@@ -27,7 +27,12 @@ class TtsCall::Attempt : public plugin::TtsHandler, public AttemptBase {
   }
   void on_watchdog(Watchdog::Kind kind, int ms) override {
     // Reported only while pinned, so the call is alive.
-    static_cast<TtsCall *>(pinned_call())->on_watchdog(*this, Watchdog::describe(kind, ms));
+    auto *owner = static_cast<TtsCall *>(pinned_call());
+    if (kind == Watchdog::Kind::budget) {
+      owner->on_budget(*this);
+    } else {
+      owner->on_watchdog(*this, Watchdog::describe(kind, ms));
+    }
   }
 
   std::shared_ptr<TtsCall> call;  // while the provider holds this handler
@@ -35,6 +40,7 @@ class TtsCall::Attempt : public plugin::TtsHandler, public AttemptBase {
   std::size_t sentence;           // in the turn
   std::size_t base = 0;           // where its text starts in the sentence
   bool got_first = false;
+  core::TimePoint first_at{};
   std::uint32_t rate = 0;
   std::uint64_t received = 0;  // samples from the provider
   std::uint64_t passed = 0;    // of them, passed on to the listener
@@ -93,20 +99,32 @@ void TtsCall::speak_next() {
   if (current_ < sentences_.size()) {
     failures_.clear();
     resume_at_ = 0;
+    refusals_ = 0;
+    counted_failures_ = 0;
+    deadline_ = chain_.deadline_from_now();  // each sentence has the chain's call_ms
     launch(0);
   } else if (ended_) {
     finish({});
   }
 }
 
+std::string TtsCall::failure_list() const {
+  std::string why;
+  for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+  return why;
+}
+
 void TtsCall::launch(std::size_t from) {
-  const auto pick = chain_.pick(from, per_call_);
+  if (chain_.context().clock.now() >= deadline_) {
+    budget_spent();
+    return;
+  }
+  const auto pick = chain_.pick(from, per_call_, &failures_);
   if (!pick) {
-    std::string why;
-    for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+    const std::string why = failure_list();
     event(ChainEvent::Type::exhausted, "", why.empty() ? "no provider available" : why);
-    finish({Status::retryable,
-            "all tts providers failed" + (why.empty() ? std::string(": none available") : ": " + why), 0});
+    const Status status = refusals_ > 0 && counted_failures_ == 0 ? Status::invalid_input : Status::retryable;
+    finish({status, "all tts providers failed" + (why.empty() ? std::string(": none available") : ": " + why), 0});
     return;
   }
   auto provider = chain_.providers()[pick->index];
@@ -119,22 +137,56 @@ void TtsCall::launch(std::size_t from) {
   event(ChainEvent::Type::selected, provider->name,
         "sentence " + std::to_string(current_ + 1) +
             (resume_at_ > 0 ? " from byte " + std::to_string(resume_at_) : failures_.empty() ? "" : " (fallback)"));
-  a->watchdog.start(*a, {provider->timeouts.first_byte_ms, provider->timeouts.idle_ms, provider->timeouts.total_ms, 0});
+  a->watchdog.start(*a, {provider->timeouts.first_byte_ms, provider->timeouts.idle_ms, provider->timeouts.total_ms, 0,
+                         deadline_});
   const std::string &sentence = sentences_[current_];
-  const Outcome started =
-      provider->tts->start(resume_at_ == 0 ? sentence : sentence.substr(resume_at_), voice_, *a, a->cancel);
+  const Outcome started = provider->tts->start(resume_at_ == 0 ? sentence : sentence.substr(resume_at_),
+                                               provider->voice_for(voice_), *a, a->cancel);
   if (!started.ok() && !a->plugin_done) {
-    a->plugin_done = true;
+    a->ended();
     a->call.reset();
     a->watchdog.stop();
-    if (started.status == Status::invalid_input || started.status == Status::cancelled) {
-      a->release();
-      finish(started);
-      return;
-    }
-    a->fail(started.message, false);
-    failed(*a, started.message);
+    ended_badly(*a, started);
   }
+}
+
+// A failure counts and falls back; a refusal (an unknown voice, text this
+// provider cannot speak) falls back uncounted; a cancel ends the call.
+void TtsCall::ended_badly(Attempt &a, const Outcome &outcome) {
+  switch (outcome.status) {
+    case Status::cancelled:
+      a.release();
+      finish(outcome);
+      return;
+    case Status::invalid_input:
+      a.release();
+      ++refusals_;
+      failed(a, outcome.message);
+      return;
+    default:
+      ++counted_failures_;
+      a.fail(outcome.message, false, outcome.retry_after_ms);
+      failed(a, outcome.message);
+      return;
+  }
+}
+
+void TtsCall::on_budget(Attempt &a) {
+  std::lock_guard lock(mutex_);
+  if (!a.running() || finished_) return;
+  a.release();
+  abandon(attempt_);
+  budget_spent();
+}
+
+void TtsCall::budget_spent() {
+  if (finished_) return;
+  const std::string why = failure_list();
+  event(ChainEvent::Type::exhausted, "", "call budget spent" + (why.empty() ? "" : ": " + why));
+  finish({Status::retryable,
+          "sentence " + std::to_string(current_ + 1) + " not spoken within the tts call budget of " +
+              std::to_string(chain_.settings().call_ms) + " ms" + (why.empty() ? "" : ": " + why),
+          0});
 }
 
 void TtsCall::on_audio(Attempt &a, const std::int16_t *samples, std::size_t count, std::uint32_t rate) {
@@ -143,7 +195,8 @@ void TtsCall::on_audio(Attempt &a, const std::int16_t *samples, std::size_t coun
   a.watchdog.activity();
   if (!a.got_first) {
     a.got_first = true;
-    a.provider->stats.record_first_byte(chain_.context().clock.now() - a.started);
+    a.first_at = chain_.context().clock.now();
+    a.provider->stats.record_first_byte(a.first_at - a.started);
     a.watchdog.first_byte();
     event(ChainEvent::Type::answering, a.provider->name, "sentence " + std::to_string(a.sentence + 1));
   }
@@ -218,43 +271,34 @@ std::size_t TtsCall::resume_point(const Attempt &a) const {
 
 void TtsCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   std::lock_guard lock(mutex_);
-  a.plugin_done = true;
+  a.ended();
   a.watchdog.stop();
   if (a.abandoned) return;
   if (finished_) {
     a.release();
     return;
   }
-  switch (outcome.status) {
-    case Status::ok:
-      a.succeed();
-      a.words.emplace_back(sentences_[a.sentence].size(), a.received);  // the end: everything is complete
-      pass_on(a);
-      if (a.base == 0 && a.rate > 0) {
-        spoken_seconds_ += static_cast<double>(a.received) / a.rate;
-        spoken_bytes_ += sentences_[a.sentence].size();
-      }
-      attempt_.reset();
-      listener_.on_sentence_done(a.sentence);
-      ++current_;
-      speak_next();
-      return;
-    case Status::invalid_input:
-    case Status::cancelled:
-      a.release();
-      finish(outcome);
-      return;
-    case Status::retryable:
-    case Status::fatal:
-      a.fail(outcome.message, false);
-      failed(a, outcome.message);
-      return;
+  if (!outcome.ok()) {
+    ended_badly(a, outcome);
+    return;
   }
+  a.succeed((a.got_first ? a.first_at : chain_.context().clock.now()) - a.started);
+  a.words.emplace_back(sentences_[a.sentence].size(), a.received);  // the end: everything is complete
+  pass_on(a);
+  if (a.base == 0 && a.rate > 0) {
+    spoken_seconds_ += static_cast<double>(a.received) / a.rate;
+    spoken_bytes_ += sentences_[a.sentence].size();
+  }
+  attempt_.reset();
+  listener_.on_sentence_done(a.sentence);
+  ++current_;
+  speak_next();
 }
 
 void TtsCall::on_watchdog(Attempt &a, const std::string &what) {
   std::lock_guard lock(mutex_);
   if (!a.running() || finished_) return;
+  ++counted_failures_;
   a.fail(what, true);
   abandon(attempt_);
   failed(a, what);

@@ -40,8 +40,8 @@ class TtsCall;
 
 class TtsChain : public Chain {
  public:
-  TtsChain(std::vector<std::shared_ptr<Provider>> providers, ChainContext context)
-      : Chain("tts", std::move(providers), std::move(context)) {}
+  TtsChain(std::vector<std::shared_ptr<Provider>> providers, ChainContext context, config::ChainSettings settings = {})
+      : Chain("tts", std::move(providers), std::move(context), settings) {}
 
   // Sentences are added with TtsCall::add; the listener must outlive the call.
   std::shared_ptr<TtsCall> start(TtsListener &listener, std::string voice = {});
@@ -69,6 +69,10 @@ class TtsCall : public std::enable_shared_from_this<TtsCall> {
   void on_attempt_done(Attempt &a, const Outcome &outcome);
   void on_watchdog(Attempt &a, const std::string &what);
   void failed(Attempt &a, const std::string &reason);
+  void ended_badly(Attempt &a, const Outcome &outcome);
+  void on_budget(Attempt &a);
+  void budget_spent();
+  std::string failure_list() const;
   void abandon(const std::shared_ptr<Attempt> &a);
   void finish(const Outcome &outcome);
   void event(ChainEvent::Type type, const std::string &provider, std::string detail);
@@ -89,6 +93,9 @@ class TtsCall : public std::enable_shared_from_this<TtsCall> {
   std::shared_ptr<Attempt> attempt_;                // the one speaking now
   std::vector<std::shared_ptr<Attempt>> attempts_;  // all, alive until the call goes
   std::vector<std::string> failures_;               // of the current sentence
+  int refusals_ = 0;                                // of it: providers that refused it (invalid_input)
+  int counted_failures_ = 0;                        // and that failed it
+  core::TimePoint deadline_ = core::TimePoint::max();  // its call_ms
   bool ended_ = false;
   bool finished_ = false;
 };

@@ -19,6 +19,8 @@ std::string Watchdog::describe(Kind kind, int ms) {
       return "stream idle for " + std::to_string(ms) + " ms";
     case Kind::total:
       return "not finished after " + std::to_string(ms) + " ms";
+    case Kind::budget:
+      return "no answer within the call budget of " + std::to_string(ms) + " ms";
   }
   return "watchdog";
 }
@@ -32,7 +34,13 @@ void Watchdog::start(Owner &owner, Limits limits, bool wait_first_byte) {
   got_first_.store(false);
   hedged_.store(limits.hedge_after_ms == 0);
   last_activity_.store(started_.time_since_epoch().count());
+  deadline_.store(limits.deadline.time_since_epoch().count());
   stopped_.store(false);
+  rearm();
+}
+
+void Watchdog::set_deadline(core::TimePoint deadline) {
+  deadline_.store(deadline.time_since_epoch().count());
   rearm();
 }
 
@@ -68,6 +76,7 @@ core::TimePoint Watchdog::next_deadline() const {
   if (!first && !hedged_.load()) consider(started_ + milliseconds(limits_.hedge_after_ms));
   if (first && limits_.idle_ms > 0) consider(at(last_activity_.load()) + milliseconds(limits_.idle_ms));
   if (limits_.total_ms > 0) consider(started_ + milliseconds(limits_.total_ms));
+  consider(at(deadline_.load()));
   return next;
 }
 
@@ -95,6 +104,11 @@ void Watchdog::on_deadline() {
   if (!first && !hedged_.load() && now >= started_ + milliseconds(limits_.hedge_after_ms)) {
     hedged_.store(true);
     owner_->on_hedge();
+  }
+  if (now >= at(deadline_.load())) {
+    stopped_.store(true);
+    owner_->on_watchdog(Kind::budget, 0);
+    return;
   }
   if (limits_.total_ms > 0 && now >= started_ + milliseconds(limits_.total_ms)) {
     stopped_.store(true);

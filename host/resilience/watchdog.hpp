@@ -12,7 +12,8 @@ namespace switchboard::resilience {
 
 class Watchdog final : public core::DeadlineWheel::Entry {
  public:
-  enum class Kind { first_byte, idle, total };
+  // budget: the call's own deadline across its attempts (a chain's call_ms).
+  enum class Kind { first_byte, idle, total, budget };
 
   // The call the watchdog guards. pin/unpin keep it alive while a deadline
   // is being reported (see DeadlineWheel::Entry).
@@ -32,6 +33,7 @@ class Watchdog final : public core::DeadlineWheel::Entry {
     int idle_ms = 0;
     int total_ms = 0;
     int hedge_after_ms = 0;
+    core::TimePoint deadline = core::TimePoint::max();  // the call's budget ends
   };
 
   explicit Watchdog(core::DeadlineWheel &wheel) : wheel_(wheel) {}
@@ -48,6 +50,8 @@ class Watchdog final : public core::DeadlineWheel::Entry {
   // [any-thread, no allocation, no lock] A chunk arrived.
   void activity() noexcept;
   void expect_first_byte();
+  // The call's budget ends at `deadline` (from now on).
+  void set_deadline(core::TimePoint deadline);
   void stop();
 
  private:
@@ -67,6 +71,7 @@ class Watchdog final : public core::DeadlineWheel::Entry {
   std::atomic<bool> hedged_{false};
   std::atomic<bool> stopped_{true};
   std::atomic<core::TimePoint::rep> last_activity_{0};
+  std::atomic<core::TimePoint::rep> deadline_{core::TimePoint::max().time_since_epoch().count()};
 };
 
 }  // namespace switchboard::resilience

@@ -10,6 +10,9 @@
 //   stall_after_tokens: N              stop sending after N tokens (until cancelled)
 //   fail_after_tokens: N, fail_status: retryable|fatal|invalid_input, fail_message: "..."
 //   fail_first_calls: N                only the first N calls fail (at fail_after_tokens, default 0)
+//   fail_retry_after_ms: 0             a failure carries this Retry-After (as a 429 would)
+//   models: ["a", "b"]                 the models it serves: another one is refused
+//                                      (invalid_input), as a service refuses an unknown model
 //   reject_status: retryable|fatal|invalid_input|cancelled   every call is refused at its start, before
 //                                      anything streams (the start itself returns the error)
 #include <algorithm>
@@ -78,13 +81,16 @@ class ScriptedLlm : public sdk::Llm {
     fail_message_ = c.value("fail_message", "scripted failure");
     fail_first_calls_ = c.value("fail_first_calls", -1);
     reject_ = c.value("reject_status", "");
+    retry_after_ms_ = c.value("fail_retry_after_ms", 0);
+    for (const auto &m : c.value("models", nlohmann::json::array())) models_.push_back(m);
   }
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
     if (!cfg::allow_only(c,
                          {"reply", "replies", "first_token_ms", "token_ms", "on_continue", "stall_after_tokens",
-                          "fail_after_tokens", "fail_status", "fail_message", "fail_first_calls", "reject_status"},
+                          "fail_after_tokens", "fail_status", "fail_message", "fail_first_calls", "reject_status",
+                          "fail_retry_after_ms", "models"},
                          errors)) {
       return;
     }
@@ -95,6 +101,11 @@ class ScriptedLlm : public sdk::Llm {
     cfg::expect_integer(c, "fail_after_tokens", errors, 0, 1000000);
     cfg::expect_string(c, "fail_message", errors);
     cfg::expect_integer(c, "fail_first_calls", errors, 0, 1000000);
+    cfg::expect_integer(c, "fail_retry_after_ms", errors, 0, 86400000);
+    if (c.contains("models") && (!c["models"].is_array() || std::any_of(c["models"].begin(), c["models"].end(),
+                                                                        [](const auto &m) { return !m.is_string(); }))) {
+      errors.add("/models", "must be a list of model names");
+    }
     if (c.contains("on_continue") && c["on_continue"] != "resume" && c["on_continue"] != "restart") {
       errors.add("/on_continue", "must be resume or restart");
     }
@@ -124,6 +135,9 @@ class ScriptedLlm : public sdk::Llm {
   void chat(const sdk::LlmRequest &request, sdk::LlmSink sink, sdk::CancelToken cancel) override {
     if (!reject_.empty()) {
       throw sdk::Error(reject_ == "cancelled" ? sdk::Status::cancelled : status_named(reject_), fail_message_);
+    }
+    if (!models_.empty() && std::find(models_.begin(), models_.end(), request.model) == models_.end()) {
+      throw sdk::Error(sdk::Status::invalid_input, "model '" + request.model + "' not found");
     }
     std::string user;
     std::string continued;
@@ -179,7 +193,7 @@ class ScriptedLlm : public sdk::Llm {
     }
     if (stream->fails && static_cast<int>(stream->sent) >= std::max(0, fail_after_)) {
       stream->on_cancel.reset();
-      stream->sink.fail(fail_status_, fail_message_);
+      stream->sink.fail(fail_status_, fail_message_, static_cast<std::uint32_t>(retry_after_ms_));
       return;
     }
     if (stall_after_ > 0 && static_cast<int>(stream->sent) >= stall_after_) {
@@ -209,6 +223,8 @@ class ScriptedLlm : public sdk::Llm {
   std::string fail_message_;
   int fail_first_calls_;
   std::string reject_;
+  int retry_after_ms_ = 0;
+  std::vector<std::string> models_;
   std::atomic<int> calls_{0};
 };
 

@@ -130,6 +130,48 @@ TEST(Config, DecodesHedgingAndFaultInjection) {
   EXPECT_EQ(format(tts.diags.items()[0]), "c.yaml:2:26: hedge_after_ms applies to llm providers only");
 }
 
+TEST(Config, DecodesBreakerPoliciesProbesBulkheadsAndChainSettings) {
+  const auto r = decode_text(
+      "chains:\n  llm: {call_ms: 8000, when_all_open: fail}\n  tts: {call_ms: 3000}\n"
+      "llm:\n  - name: t\n    plugin: p\n    model: llama3.2\n    max_concurrent: 4\n"
+      "    circuit: {open_jitter: 0.2, half_open_successes: 3, slow_call_ms: 1500, slow_call_rate: 0.8}\n"
+      "    probe: {interval_seconds: 2.5, timeout_ms: 900, text: hello}\n"
+      "tts:\n  - {name: v, plugin: p, voice: en-us, voice_map: {slt: en-us, kal: en-gb}}\n");
+  ASSERT_TRUE(r.diags.empty()) << messages(r.diags).front();
+  const auto &t = r.config.llm[0];
+  EXPECT_EQ(t.model, "llama3.2");
+  EXPECT_EQ(t.max_concurrent, 4);
+  EXPECT_DOUBLE_EQ(t.circuit.open_jitter, 0.2);
+  EXPECT_EQ(t.circuit.half_open_successes, 3);
+  EXPECT_EQ(t.circuit.slow_call_ms, 1500);
+  EXPECT_DOUBLE_EQ(t.circuit.slow_call_rate, 0.8);
+  EXPECT_TRUE(t.probe.enabled);
+  EXPECT_DOUBLE_EQ(t.probe.interval_seconds, 2.5);
+  EXPECT_EQ(t.probe.timeout_ms, 900);
+  EXPECT_EQ(t.probe.text, "hello");
+  EXPECT_EQ(r.config.llm_chain.call_ms, 8000);
+  EXPECT_FALSE(r.config.llm_chain.try_when_all_open);
+  EXPECT_EQ(r.config.tts_chain.call_ms, 3000);
+  EXPECT_TRUE(r.config.tts_chain.try_when_all_open) << "the default";
+  EXPECT_EQ(r.config.stt_chain.call_ms, 0);
+  const auto &v = r.config.tts[0];
+  EXPECT_EQ(v.voice, "en-us");
+  EXPECT_EQ(v.voice_map.at("kal"), "en-gb");
+  EXPECT_FALSE(r.config.tts[0].probe.enabled);
+  const auto bad = decode_text(
+      "chains: {llm: {when_all_open: sometimes}}\n"
+      "llm:\n  - {name: x, plugin: p, voice: slt, circuit: {slow_call_rate: 0}}\n"
+      "tts:\n  - {name: y, plugin: p, model: m, voice_map: {slt: 3}}\n");
+  EXPECT_EQ(messages(bad.diags),
+            (std::vector<std::string>{
+                "c.yaml:1:31: 'sometimes' is not one of: try_soonest, fail",
+                "c.yaml:3:26: voice applies to tts providers only",
+                "c.yaml:3:64: must be between 0.01 and 1, found 0",
+                "c.yaml:5:26: model applies to llm providers only",
+                "c.yaml:5:47: the voice for 'slt' must be a string",
+            }));
+}
+
 TEST(Config, DecodesTheAudioBlock) {
   const auto r = decode_text(
       "audio: {trailing_silence_ms: 800, barge_in_min_ms: 250, max_sample_rate: 24000, "

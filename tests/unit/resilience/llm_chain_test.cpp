@@ -243,16 +243,32 @@ TEST(LlmChain, BreakerOpensHalfOpensAndTrafficReturnsToThePrimary) {
   EXPECT_EQ(call->answered_by(), "primary") << "never sticky: traffic is back on the primary";
 }
 
-TEST(LlmChain, InvalidInputNeitherCountsNorFallsBack) {
+// A provider that refuses the request (an unknown model, a context too long
+// for it) is not failing: the next one is asked, and no breaker counts it.
+TEST(LlmChain, ARefusedRequestFallsBackUncounted) {
   test::ChainHarness h(two_providers(", fail_after_tokens: 0, fail_status: invalid_input, fail_message: too long"));
+  Answer a;
+  h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(800));
+  ASSERT_TRUE(a.done());
+  EXPECT_TRUE(a.outcome.ok()) << a.outcome.message;
+  EXPECT_EQ(a.text, kReply);
+  EXPECT_EQ(h.provider("llm", "secondary").stats.calls.load(), 1u);
+  EXPECT_EQ(h.provider("llm", "primary").breaker.snapshot().consecutive_failures, 0);
+  EXPECT_EQ(h.provider("llm", "primary").stats.failures.load(), 0u);
+}
+
+TEST(LlmChain, ARequestEveryProviderRefusesEndsAsTheRequestsOwnFault) {
+  test::ChainHarness h(
+      two_providers(", fail_after_tokens: 0, fail_status: invalid_input, fail_message: too long", "",
+                    ", fail_after_tokens: 0, fail_status: invalid_input, fail_message: context too long"));
   Answer a;
   h.chains->llm()->start(ask("hi"), a);
   h.advance(milliseconds(300));
   ASSERT_TRUE(a.done());
   EXPECT_EQ(a.outcome.status, Status::invalid_input);
-  EXPECT_EQ(a.outcome.message, "too long");
-  EXPECT_EQ(h.provider("llm", "secondary").stats.calls.load(), 0u);
-  EXPECT_EQ(h.provider("llm", "primary").breaker.snapshot().consecutive_failures, 0);
+  EXPECT_EQ(a.outcome.message, "all llm providers failed: primary: too long; secondary: context too long");
+  EXPECT_EQ(h.provider("llm", "secondary").breaker.snapshot().consecutive_failures, 0);
 }
 
 TEST(LlmChain, EveryProviderDownGivesOneErrorAndTheNextTurnWorksWhenOneReturns) {
