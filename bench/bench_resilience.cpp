@@ -1,16 +1,21 @@
 // What resilience costs and buys:
 // - a call through a chain with a closed breaker vs the same call made directly;
 // - skipping a provider whose breaker is open (counters: timers armed per call);
+// - the same with slow-call accounting and a bulkhead on;
 // - failover latency when the primary refuses at once, and when it hangs
-//   (bounded by first_byte_ms, or by hedge_after_ms), against the secondary alone.
+//   (bounded by first_byte_ms, or by hedge_after_ms), against the secondary alone;
+// - a user's wait when the primary is dead and background probes are on
+//   (probes run beside the users' calls, which skip the open breaker).
 #include <atomic>
 #include <condition_variable>
+#include <thread>
 
 #include <benchmark/benchmark.h>
 
 #include "allocation_counter.hpp"
 #include "core/system_clock.hpp"
 #include "resilience/llm_chain.hpp"
+#include "resilience/prober.hpp"
 
 namespace sb = switchboard;
 using sb::resilience::Outcome;
@@ -91,7 +96,8 @@ struct Rig {
 
   std::shared_ptr<sb::resilience::Provider> provider(const std::string &name,
                                                      std::unique_ptr<sb::resilience::LlmBackend> backend,
-                                                     int first_byte_ms = 10000, int hedge_after_ms = 0) {
+                                                     int first_byte_ms = 10000, int hedge_after_ms = 0,
+                                                     const std::function<void(sb::config::ProviderSpec &)> &more = {}) {
     sb::config::ProviderSpec spec;
     spec.kind = "llm";
     spec.name = name;
@@ -100,6 +106,7 @@ struct Rig {
     spec.circuit.failure_threshold = 1000;
     spec.circuit.min_calls = 10000;
     spec.circuit.window = 10000;
+    if (more) more(spec);
     auto p = std::make_shared<sb::resilience::Provider>(spec, clock);
     p->llm = std::move(backend);
     return p;
@@ -198,9 +205,22 @@ void BM_ChainCallSkippingOpenBreaker(benchmark::State &state) {
   state.counters["primary_calls"] = static_cast<double>(primary->stats.calls.load());
 }
 
+// Slow calls judged (every call is timed against slow_call_ms) and a bulkhead
+// (in-flight counted against max_concurrent): what they add per call.
+void BM_ChainCallSlowCallsAndBulkhead(benchmark::State &state) {
+  Rig rig;
+  auto chain = rig.chain({rig.provider("only", std::make_unique<SyncLlm>(), 10000, 0, [](auto &spec) {
+    spec.circuit.slow_call_ms = 1000;
+    spec.max_concurrent = 64;
+  })});
+  chain_calls(state, rig, *chain);
+}
+
 // Time to the first token, in real time, through the chain.
+// `after` runs before the rig goes.
 void failover(benchmark::State &state,
-              const std::function<std::vector<std::shared_ptr<sb::resilience::Provider>>(Rig &)> &make) {
+              const std::function<std::vector<std::shared_ptr<sb::resilience::Provider>>(Rig &)> &make,
+              const std::function<void()> &after = {}) {
   Rig rig;
   auto chain = rig.chain(make(rig));
   for (auto _ : state) {
@@ -209,6 +229,7 @@ void failover(benchmark::State &state,
     auto call = chain->start(request(), w);
     state.SetIterationTime(w.wait_first(start));
   }
+  if (after) after();
 }
 
 constexpr auto kSecondaryDelay = std::chrono::microseconds(2000);
@@ -233,6 +254,33 @@ void BM_FailoverPrimaryHangsFirstByte20ms(benchmark::State &state) {
   });
 }
 
+// The primary hangs and its breaker is open; a probe every 10 ms (each timing
+// out after 5 ms) runs beside the users' calls, which go to the secondary.
+void BM_PrimaryDeadWithBackgroundProbes(benchmark::State &state) {
+  std::shared_ptr<sb::resilience::Provider> primary;
+  std::shared_ptr<sb::resilience::Prober> prober;
+  failover(state, [&](Rig &r) {
+    primary = r.provider("primary", std::make_unique<HangingLlm>(), 20, 0, [](auto &spec) {
+      spec.circuit.failure_threshold = 1;
+      spec.probe.enabled = true;
+      spec.probe.interval_seconds = 0.01;
+      spec.probe.timeout_ms = 5;
+    });
+    primary->breaker.on_failure(primary->breaker.try_acquire());  // it failed once: open
+    prober = std::make_shared<sb::resilience::Prober>(primary, r.clock, r.executor);
+    prober->start();
+    return std::vector{primary, r.provider("secondary", std::make_unique<DelayedLlm>(r.clock, kSecondaryDelay))};
+  }, [&] {
+    state.counters["probes"] = static_cast<double>(primary->stats.probes.load());
+    state.counters["primary_user_calls"] = static_cast<double>(primary->stats.calls.load());
+    prober.reset();
+    // A probe still in flight holds the provider until its timeout ends it:
+    // it must be over before the rig (its clock and workers) goes.
+    for (int i = 0; i < 1000 && primary.use_count() > 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    primary.reset();
+  });
+}
+
 void BM_FailoverPrimaryHangsHedge5ms(benchmark::State &state) {
   failover(state, [](Rig &r) {
     return std::vector{r.provider("primary", std::make_unique<HangingLlm>(), 20, 5),
@@ -245,8 +293,10 @@ void BM_FailoverPrimaryHangsHedge5ms(benchmark::State &state) {
 BENCHMARK(BM_DirectCall);
 BENCHMARK(BM_ChainCallClosedBreaker);
 BENCHMARK(BM_ChainCallSkippingOpenBreaker);
+BENCHMARK(BM_ChainCallSlowCallsAndBulkhead);
 BENCHMARK(BM_SecondaryAlone)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(50);
 BENCHMARK(BM_FailoverPrimaryRefuses)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(50);
 BENCHMARK(BM_FailoverPrimaryHangsFirstByte20ms)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(20);
 BENCHMARK(BM_FailoverPrimaryHangsHedge5ms)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(20);
+BENCHMARK(BM_PrimaryDeadWithBackgroundProbes)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(50);
 BENCHMARK_MAIN();

@@ -40,13 +40,21 @@ core::TimePoint Chain::deadline_from_now() const {
   return context_.clock.now() + std::chrono::milliseconds(settings_.call_ms);
 }
 
-std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &per_call,
-                                       std::vector<std::string> *reasons, bool allow_early) {
+std::string describe(const CallNotes &notes) {
+  std::string out;
+  for (const auto &n : notes) {
+    out += (out.empty() ? "" : "; ") + *n.provider + ": " + (n.skipped != nullptr ? n.skipped : n.failure);
+  }
+  return out;
+}
+
+std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &per_call, CallNotes *notes,
+                                       bool allow_early) {
   bool all_open = true;  // every provider passed over was refused by its breaker
   auto skip = [&](Provider &p, const char *why) {
     p.stats.skipped.fetch_add(1, std::memory_order_relaxed);
     emit({ChainEvent::Type::skipped, kind_, p.name, why}, per_call);
-    if (reasons != nullptr) reasons->push_back(p.name + ": " + why);
+    if (notes != nullptr) notes->push_back({&p.name, why, {}});
   };
   for (std::size_t i = from; i < providers_.size(); ++i) {
     Provider &p = *providers_[i];
@@ -63,7 +71,7 @@ std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &p
       p.in_flight.fetch_add(1, std::memory_order_relaxed);
       return Pick{i, permit};
     }
-    skip(p, p.breaker.asks_to_wait() ? "retry-after" : "circuit open");
+    skip(p, permit.retry_after ? "retry-after" : "circuit open");
   }
   if (!all_open || !allow_early || !settings_.try_when_all_open) return std::nullopt;
   // Every breaker refused: rather than fail at once, try the open one that
@@ -85,9 +93,9 @@ std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &p
   const Permit permit = p.breaker.try_acquire_early();
   if (!permit.admitted) return std::nullopt;
   p.in_flight.fetch_add(1, std::memory_order_relaxed);
-  if (reasons != nullptr) {  // it is being tried after all
-    const auto it = std::find(reasons->begin(), reasons->end(), p.name + ": circuit open");
-    if (it != reasons->end()) reasons->erase(it);
+  if (notes != nullptr) {  // it is being tried after all
+    const auto it = std::find_if(notes->begin(), notes->end(), [&](const CallNote &n) { return n.provider == &p.name; });
+    if (it != notes->end()) notes->erase(it);
   }
   return Pick{*soonest, permit, true};
 }

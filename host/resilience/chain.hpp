@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <nlohmann/json.hpp>
 
 #include "core/clock.hpp"
@@ -20,6 +21,17 @@
 #include "resilience/provider.hpp"
 
 namespace switchboard::resilience {
+
+// Why a call passed a provider by: a failure's message, or the reason it was
+// skipped (a fixed text: noting a skip allocates nothing). In order; the
+// final error lists them ("a: circuit open; b: upstream 503").
+struct CallNote {
+  const std::string *provider;
+  const char *skipped = nullptr;
+  std::string failure;
+};
+using CallNotes = boost::container::small_vector<CallNote, 4>;
+std::string describe(const CallNotes &notes);
 
 struct ChainContext {
   core::Clock &clock;
@@ -60,12 +72,12 @@ class Chain : public std::enable_shared_from_this<Chain> {
   };
   // The first provider at or after `from` that is enabled, has room under
   // its max_concurrent and whose breaker admits a call; each one passed over
-  // is reported as skipped (and, with `reasons`, added there as "name: why").
+  // is reported as skipped (and, with `notes`, noted there).
   // When every one passed over was open and the chain allows it, the open
   // one whose open period ends soonest takes the call early. The pick holds
   // a place among the provider's calls in flight until the attempt ends.
-  std::optional<Pick> pick(std::size_t from, const ChainEventSink &per_call,
-                           std::vector<std::string> *reasons = nullptr, bool allow_early = true);
+  std::optional<Pick> pick(std::size_t from, const ChainEventSink &per_call, CallNotes *notes = nullptr,
+                           bool allow_early = true);
   void note_fallback() noexcept { fallbacks_.fetch_add(1, std::memory_order_relaxed); }
   // Sends an event to the host and, when given, to the call's listener.
   void emit(const ChainEvent &event, const ChainEventSink &per_call) const;

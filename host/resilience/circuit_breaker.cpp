@@ -134,8 +134,9 @@ Permit CircuitBreaker::try_acquire() {
     if (state_ == BreakerState::open && !forced_open_ && !probed_in_background_ && now >= open_until_) {
       half_open("open period over", t);
     }
-    if (state_ == BreakerState::closed && !held_by_retry_after(now)) {
+    if (state_ == BreakerState::closed) {
       permit = {true, false, generation_};
+      if (held_by_retry_after(now)) permit = {false, false, 0, true};
     } else if (state_ == BreakerState::half_open && probes_in_flight_ < settings_.half_open_probes) {
       ++probes_in_flight_;
       permit = {true, true, generation_};
@@ -145,13 +146,15 @@ Permit CircuitBreaker::try_acquire() {
   return permit;
 }
 
-Permit CircuitBreaker::try_acquire_early() {
+// An open breaker (not forced, not held by Retry-After) half-opens now and
+// the caller takes a probe slot.
+Permit CircuitBreaker::probe_now(const char *why) {
   std::optional<Transition> t;
   Permit permit;
   {
     std::lock_guard lock(mutex_);
-    if (state_ == BreakerState::open && !forced_open_ && !held_by_retry_after(clock_.now())) {
-      half_open("every provider of the chain was open: this one reopens soonest", t);
+    if (state_ == BreakerState::open && !forced_open_ && !held_by_retry_after(clock_.now())) half_open(why, t);
+    if (state_ == BreakerState::half_open && probes_in_flight_ < settings_.half_open_probes) {
       ++probes_in_flight_;
       permit = {true, true, generation_};
     }
@@ -160,21 +163,12 @@ Permit CircuitBreaker::try_acquire_early() {
   return permit;
 }
 
+Permit CircuitBreaker::try_acquire_early() {
+  return probe_now("every provider of the chain was open: this one reopens soonest");
+}
+
 Permit CircuitBreaker::try_acquire_probe() {
-  std::optional<Transition> t;
-  Permit permit;
-  {
-    std::lock_guard lock(mutex_);
-    if (state_ == BreakerState::open && !forced_open_ && !held_by_retry_after(clock_.now())) {
-      half_open("background probe", t);
-    }
-    if (state_ == BreakerState::half_open && probes_in_flight_ < settings_.half_open_probes) {
-      ++probes_in_flight_;
-      permit = {true, true, generation_};
-    }
-  }
-  notify(t);
-  return permit;
+  return probe_now("background probe");
 }
 
 void CircuitBreaker::on_success(const Permit &permit, bool slow) {
@@ -267,11 +261,6 @@ bool CircuitBreaker::available() const {
       return !forced_open_ && !probed_in_background_ && now >= open_until_;
   }
   return false;
-}
-
-bool CircuitBreaker::asks_to_wait() const {
-  std::lock_guard lock(mutex_);
-  return held_by_retry_after(clock_.now());
 }
 
 BreakerSnapshot CircuitBreaker::snapshot() const {

@@ -31,6 +31,7 @@ struct Permit {
   bool admitted = false;
   bool probe = false;
   std::uint64_t generation = 0;
+  bool retry_after = false;  // refused because the provider asked to be left alone
 };
 
 struct BreakerSnapshot {
@@ -78,8 +79,6 @@ class CircuitBreaker {
 
   // Would a call be admitted now (without taking a probe slot)?
   bool available() const;
-  // The provider asked to be left alone (Retry-After) and that time is not over.
-  bool asks_to_wait() const;
   bool judges_slow_calls() const noexcept { return settings_.slow_call_ms > 0; }
   int slow_call_ms() const noexcept { return settings_.slow_call_ms; }
   BreakerSnapshot snapshot() const;
@@ -93,6 +92,7 @@ class CircuitBreaker {
 
   void trip(const std::string &why, std::optional<Transition> &out);
   void half_open(const char *why, std::optional<Transition> &out);
+  Permit probe_now(const char *why);
   void close(const char *why, std::optional<Transition> &out);
   void record(bool failed, bool slow);
   void judge_window(std::optional<Transition> &out);

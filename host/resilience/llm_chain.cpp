@@ -78,13 +78,12 @@ void LlmCall::begin() {
 }
 
 std::string LlmCall::failure_list() const {
-  std::string why;
-  for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+  std::string why = describe(failures_);
   return why;
 }
 
 void LlmCall::try_next() {
-  if (chain_.context().clock.now() >= deadline_) {
+  if (deadline_ != core::TimePoint::max() && chain_.context().clock.now() >= deadline_) {
     budget_spent();
     return;
   }
@@ -150,7 +149,7 @@ void LlmCall::arm_timers(Attempt &a) {
 void LlmCall::on_first_byte(Attempt &a) {
   a.got_first = true;
   a.first_at = chain_.context().clock.now();
-  a.provider->stats.record_first_byte(chain_.context().clock.now() - a.started);
+  a.provider->stats.record_first_byte(a.first_at - a.started);
   a.watchdog.first_byte();
   if (winner_ == nullptr) {
     winner_ = &a;
@@ -200,8 +199,7 @@ void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
     ended_badly(a, outcome);
     return;
   }
-  const auto now = chain_.context().clock.now();
-  a.succeed((a.got_first ? a.first_at : now) - a.started);
+  a.succeed((a.got_first ? a.first_at : chain_.context().clock.now()) - a.started);
   if (!a.got_first) {  // an empty answer is still an answer
     winner_ = &a;
     event(ChainEvent::Type::answering, a.provider->name, "empty answer");
@@ -271,7 +269,7 @@ bool LlmCall::others_running(const Attempt &a) const {
 
 void LlmCall::attempt_failed(Attempt &a, const std::string &reason) {
   a.abandoned = true;
-  failures_.push_back(a.provider->name + ": " + reason);
+  failures_.push_back({&a.provider->name, nullptr, reason});
   event(ChainEvent::Type::failed, a.provider->name, reason);
   const bool was_winner = winner_ == &a;
   if (was_winner) winner_ = nullptr;

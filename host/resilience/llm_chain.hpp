@@ -128,7 +128,7 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   Attempt *winner_ = nullptr;
   std::string emitted_;
   std::unique_ptr<OverlapTrimmer> trimmer_;
-  std::vector<std::string> failures_;
+  CallNotes failures_;
   bool finished_ = false;
   bool hedged_ = false;
   core::TimePoint deadline_ = core::TimePoint::max();  // the chain's call_ms, from the start

@@ -94,14 +94,13 @@ void SttCall::feed(const std::int16_t *samples, std::size_t count) noexcept {
 
 void SttCall::open_next(std::size_t from) {
   while (true) {
-    if (chain_.context().clock.now() >= deadline_) {
+    if (deadline_ != core::TimePoint::max() && chain_.context().clock.now() >= deadline_) {
       budget_spent();
       return;
     }
     const auto pick = chain_.pick(from, per_call_, &failures_);
     if (!pick) {
-      std::string why;
-      for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+      std::string why = describe(failures_);
       event(ChainEvent::Type::exhausted, "", why.empty() ? "no provider available" : why);
       const Status status = refusals_ > 0 && counted_failures_ == 0 ? Status::invalid_input : Status::retryable;
       finish_call({status, "all stt providers failed" + (why.empty() ? std::string(": none available") : ": " + why),
@@ -134,7 +133,7 @@ void SttCall::open_next(std::size_t from) {
         ++counted_failures_;
         a->fail(opened.message, false, opened.retry_after_ms);
       }
-      failures_.push_back(provider->name + ": " + opened.message);
+      failures_.push_back({&provider->name, nullptr, opened.message});
       event(ChainEvent::Type::failed, provider->name, opened.message);
       from = pick->index + 1;
       continue;
@@ -195,8 +194,7 @@ void SttCall::on_budget(Attempt &a) {
 
 void SttCall::budget_spent() {
   if (finished_) return;
-  std::string why;
-  for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+  std::string why = describe(failures_);
   event(ChainEvent::Type::exhausted, "", "call budget spent" + (why.empty() ? "" : ": " + why));
   finish_call({Status::retryable,
                "no transcript within the stt call budget of " + std::to_string(chain_.settings().call_ms) + " ms" +
@@ -261,7 +259,7 @@ void SttCall::on_result_failure(Attempt &a, const std::string &reason) {
   }
   const bool had_results = a.got_final;
   abandon(shared);
-  failures_.push_back(a.provider->name + ": " + reason);
+  failures_.push_back({&a.provider->name, nullptr, reason});
   event(ChainEvent::Type::failed, a.provider->name, reason);
   a.provider->stats.fallbacks.fetch_add(1, std::memory_order_relaxed);
   chain_.note_fallback();

@@ -84,7 +84,7 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
 
   mutable std::recursive_mutex mutex_;
   std::vector<std::shared_ptr<Attempt>> attempts_;
-  std::vector<std::string> failures_;
+  CallNotes failures_;
   bool finish_requested_ = false;
   bool finished_ = false;
   int refusals_ = 0;          // providers that refused the audio (invalid_input)

@@ -109,13 +109,12 @@ void TtsCall::speak_next() {
 }
 
 std::string TtsCall::failure_list() const {
-  std::string why;
-  for (const auto &f : failures_) why += (why.empty() ? "" : "; ") + f;
+  std::string why = describe(failures_);
   return why;
 }
 
 void TtsCall::launch(std::size_t from) {
-  if (chain_.context().clock.now() >= deadline_) {
+  if (deadline_ != core::TimePoint::max() && chain_.context().clock.now() >= deadline_) {
     budget_spent();
     return;
   }
@@ -306,7 +305,7 @@ void TtsCall::on_watchdog(Attempt &a, const std::string &what) {
 
 void TtsCall::failed(Attempt &a, const std::string &reason) {
   a.abandoned = true;
-  failures_.push_back(a.provider->name + ": " + reason);
+  failures_.push_back({&a.provider->name, nullptr, reason});
   event(ChainEvent::Type::failed, a.provider->name, reason);
   a.provider->stats.fallbacks.fetch_add(1, std::memory_order_relaxed);
   chain_.note_fallback();

@@ -92,7 +92,7 @@ class TtsCall : public std::enable_shared_from_this<TtsCall> {
   std::size_t spoken_bytes_ = 0;
   std::shared_ptr<Attempt> attempt_;                // the one speaking now
   std::vector<std::shared_ptr<Attempt>> attempts_;  // all, alive until the call goes
-  std::vector<std::string> failures_;               // of the current sentence
+  CallNotes failures_;               // of the current sentence
   int refusals_ = 0;                                // of it: providers that refused it (invalid_input)
   int counted_failures_ = 0;                        // and that failed it
   core::TimePoint deadline_ = core::TimePoint::max();  // its call_ms
