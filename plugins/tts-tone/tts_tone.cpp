@@ -31,6 +31,7 @@ struct Synthesis {
   int chunks = 0;
   int fail_after = -1;  // chunks, or -1
   double frequency = 440;
+  std::vector<std::pair<std::size_t, std::uint64_t>> words;  // reported before the first chunk
 };
 
 }  // namespace
@@ -83,11 +84,12 @@ class ToneTts : public sdk::Tts {
     s->frequency = request.voice == "low" ? frequency_ / 2 : frequency_;
     if (!fail_on_.empty() && request.text.find(fail_on_) != std::string::npos) s->fail_after = fail_after_;
     if (word_timings_) {
-      // Every byte lasts ms_per_char, so a word begins where its first byte does.
+      // Every byte lasts ms_per_char, so a word begins where its first byte
+      // does. Reported with the first chunk, never inside synthesize().
       const std::size_t per_char = static_cast<std::size_t>(ms_per_char_) * static_cast<std::size_t>(rate_) / 1000;
       for (std::size_t i = 0; i < request.text.size(); ++i) {
         const bool starts = request.text[i] != ' ' && (i == 0 || request.text[i - 1] == ' ');
-        if (starts) sink.word(i, i * per_char);
+        if (starts) s->words.emplace_back(i, i * per_char);
       }
     }
     // The subscription holds the synthesis until it ends (see llm-scripted).
@@ -118,6 +120,8 @@ class ToneTts : public sdk::Tts {
       s->sink.done();
       return;
     }
+    for (const auto &[offset, sample] : s->words) s->sink.word(offset, sample);
+    s->words.clear();
     const std::size_t n = std::min(s->total - s->sent, static_cast<std::size_t>(rate_ * chunk_ms_ / 1000));
     std::vector<std::int16_t> chunk(n);
     for (std::size_t i = 0; i < n; ++i) {

@@ -47,6 +47,8 @@ class TtsSink : public detail::SinkBase<sb_tts_callbacks> {
   }
   // The word at byte `text_offset` of the text begins at `sample` (counted
   // over all audio of this synthesis). Ignored by a host older than ABI 1.2.
+  // Like audio, it comes from the synthesis, not from inside synthesize():
+  // the host may be holding its call's lock there.
   bool word(std::size_t text_offset, std::uint64_t sample) {
     return state_->emit([&](const sb_tts_callbacks &cb) {
       if (cb.struct_size >= offsetof(sb_tts_callbacks, on_word) + sizeof cb.on_word && cb.on_word != nullptr)
