@@ -259,26 +259,30 @@ void BM_FailoverPrimaryHangsFirstByte20ms(benchmark::State &state) {
 void BM_PrimaryDeadWithBackgroundProbes(benchmark::State &state) {
   std::shared_ptr<sb::resilience::Provider> primary;
   std::shared_ptr<sb::resilience::Prober> prober;
-  failover(state, [&](Rig &r) {
-    primary = r.provider("primary", std::make_unique<HangingLlm>(), 20, 0, [](auto &spec) {
-      spec.circuit.failure_threshold = 1;
-      spec.probe.enabled = true;
-      spec.probe.interval_seconds = 0.01;
-      spec.probe.timeout_ms = 5;
-    });
-    primary->breaker.on_failure(primary->breaker.try_acquire());  // it failed once: open
-    prober = std::make_shared<sb::resilience::Prober>(primary, r.clock, r.executor);
-    prober->start();
-    return std::vector{primary, r.provider("secondary", std::make_unique<DelayedLlm>(r.clock, kSecondaryDelay))};
-  }, [&] {
-    state.counters["probes"] = static_cast<double>(primary->stats.probes.load());
-    state.counters["primary_user_calls"] = static_cast<double>(primary->stats.calls.load());
-    prober.reset();
-    // A probe still in flight holds the provider until its timeout ends it:
-    // it must be over before the rig (its clock and workers) goes.
-    for (int i = 0; i < 1000 && primary.use_count() > 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    primary.reset();
-  });
+  failover(
+      state,
+      [&](Rig &r) {
+        primary = r.provider("primary", std::make_unique<HangingLlm>(), 20, 0, [](auto &spec) {
+          spec.circuit.failure_threshold = 1;
+          spec.probe.enabled = true;
+          spec.probe.interval_seconds = 0.01;
+          spec.probe.timeout_ms = 5;
+        });
+        primary->breaker.on_failure(primary->breaker.try_acquire());  // it failed once: open
+        prober = std::make_shared<sb::resilience::Prober>(primary, r.clock, r.executor);
+        prober->start();
+        return std::vector{primary, r.provider("secondary", std::make_unique<DelayedLlm>(r.clock, kSecondaryDelay))};
+      },
+      [&] {
+        state.counters["probes"] = static_cast<double>(primary->stats.probes.load());
+        state.counters["primary_user_calls"] = static_cast<double>(primary->stats.calls.load());
+        prober.reset();
+        // A probe still in flight holds the provider until its timeout ends it:
+        // it must be over before the rig (its clock and workers) goes.
+        for (int i = 0; i < 1000 && primary.use_count() > 2; ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        primary.reset();
+      });
 }
 
 void BM_FailoverPrimaryHangsHedge5ms(benchmark::State &state) {

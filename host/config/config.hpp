@@ -77,7 +77,7 @@ struct ProviderSpec {
 
 // What a chain does as a whole (the `chains:` block, per kind).
 struct ChainSettings {
-  int call_ms = 0;                 // a budget across every attempt of one call; 0: none
+  int call_ms = 0;                // a budget across every attempt of one call; 0: none
   bool try_when_all_open = true;  // every breaker open: try the one that reopens soonest
 };
 

@@ -94,7 +94,8 @@ std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &p
   if (!permit.admitted) return std::nullopt;
   p.in_flight.fetch_add(1, std::memory_order_relaxed);
   if (notes != nullptr) {  // it is being tried after all
-    const auto it = std::find_if(notes->begin(), notes->end(), [&](const CallNote &n) { return n.provider == &p.name; });
+    const auto it =
+        std::find_if(notes->begin(), notes->end(), [&](const CallNote &n) { return n.provider == &p.name; });
     if (it != notes->end()) notes->erase(it);
   }
   return Pick{*soonest, permit, true};

@@ -78,8 +78,7 @@ void LlmCall::begin() {
 }
 
 std::string LlmCall::failure_list() const {
-  std::string why = describe(failures_);
-  return why;
+  return describe(failures_);
 }
 
 void LlmCall::try_next() {

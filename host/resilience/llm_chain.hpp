@@ -132,8 +132,8 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   bool finished_ = false;
   bool hedged_ = false;
   core::TimePoint deadline_ = core::TimePoint::max();  // the chain's call_ms, from the start
-  int refusals_ = 0;          // providers that refused the request (invalid_input)
-  int counted_failures_ = 0;  // and that failed it
+  int refusals_ = 0;                                   // providers that refused the request (invalid_input)
+  int counted_failures_ = 0;                           // and that failed it
   std::string answered_by_;
 };
 

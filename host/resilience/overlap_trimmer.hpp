@@ -67,8 +67,8 @@ class OverlapTrimmer {
   bool matches(std::size_t sent_index, const Word &word, bool may_complete, bool &completes) const;
   std::string release(const std::vector<Word> &words, const Overlap &overlap, bool suspected_restart);
 
-  std::vector<std::string> sent_;  // normalised, non-empty words
-  std::string sent_last_raw_;      // the last sent word as written, when it may be unfinished
+  std::vector<std::string> sent_;   // normalised, non-empty words
+  std::string sent_last_raw_;       // the last sent word as written, when it may be unfinished
   bool sent_ends_in_word_ = false;  // the sent text ends with a letter or digit
   bool sent_ends_with_space_ = false;
   std::string pending_;

@@ -19,12 +19,13 @@ class ProbeCall : public std::enable_shared_from_this<ProbeCall> {
   void run() {
     self_ = shared_from_this();
     provider_->stats.probes.fetch_add(1, std::memory_order_relaxed);
-    timeout_ = clock_.schedule(std::chrono::milliseconds(provider_->probe.timeout_ms), [weak = weak_from_this()](bool fired) {
-      auto self = weak.lock();
-      if (!fired || !self) return;
-      self->settle(false, "probe timed out");
-      self->executor_.post([self] { self->cancel_.cancel(); });
-    });
+    timeout_ =
+        clock_.schedule(std::chrono::milliseconds(provider_->probe.timeout_ms), [weak = weak_from_this()](bool fired) {
+          auto self = weak.lock();
+          if (!fired || !self) return;
+          self->settle(false, "probe timed out");
+          self->executor_.post([self] { self->cancel_.cancel(); });
+        });
     const Outcome started = start();
     if (!started.ok()) ended(started);
   }
@@ -129,8 +130,8 @@ void Prober::start() {
 void Prober::schedule() {
   auto p = provider_.lock();
   if (!p) return;
-  const auto interval = std::chrono::duration_cast<core::Duration>(
-      std::chrono::duration<double>(p->probe.interval_seconds));
+  const auto interval =
+      std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(p->probe.interval_seconds));
   timer_ = clock_.schedule(interval, [weak = weak_from_this()](bool fired) {
     auto self = weak.lock();
     if (!fired || !self) return;

@@ -72,7 +72,7 @@ nlohmann::json ProviderStats::to_json() const {
   nlohmann::json out = {
       {"calls", calls.load()},         {"successes", successes.load()}, {"failures", failures.load()},
       {"timeouts", timeouts.load()},   {"skipped", skipped.load()},     {"cancelled", cancelled.load()},
-      {"fallbacks", fallbacks.load()}, {"probes", probes.load()},     {"probe_failures", probe_failures.load()},
+      {"fallbacks", fallbacks.load()}, {"probes", probes.load()},       {"probe_failures", probe_failures.load()},
   };
   std::lock_guard lock(mutex_);
   if (last_error_.empty()) {

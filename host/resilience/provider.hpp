@@ -68,7 +68,7 @@ struct Provider {
   bool fault_injected;
   CircuitBreaker breaker;
   ProviderStats stats;
-  std::atomic<int> in_flight{0};  // calls of this provider not yet ended
+  std::atomic<int> in_flight{0};   // calls of this provider not yet ended
   std::shared_ptr<Prober> prober;  // with a probe: block, once the backend is attached
   // False when the instance could not be created; the chain skips it, and a
   // reload tries to create it again. Set before the provider is shared.

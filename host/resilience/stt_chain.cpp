@@ -36,8 +36,8 @@ class SttCall::Attempt : public plugin::SttHandler, public AttemptBase {
       return;
     }
     owner->on_watchdog(*this, kind == Watchdog::Kind::first_byte
-                                 ? "no final transcript " + std::to_string(ms) + " ms after the utterance"
-                                 : Watchdog::describe(kind, ms));
+                                  ? "no final transcript " + std::to_string(ms) + " ms after the utterance"
+                                  : Watchdog::describe(kind, ms));
   }
 
   std::shared_ptr<SttCall> call;  // while the provider holds this handler
@@ -103,8 +103,8 @@ void SttCall::open_next(std::size_t from) {
       std::string why = describe(failures_);
       event(ChainEvent::Type::exhausted, "", why.empty() ? "no provider available" : why);
       const Status status = refusals_ > 0 && counted_failures_ == 0 ? Status::invalid_input : Status::retryable;
-      finish_call({status, "all stt providers failed" + (why.empty() ? std::string(": none available") : ": " + why),
-                   0});
+      finish_call(
+          {status, "all stt providers failed" + (why.empty() ? std::string(": none available") : ": " + why), 0});
       return;
     }
     auto provider = chain_.providers()[pick->index];

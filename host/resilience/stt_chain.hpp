@@ -87,8 +87,8 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
   CallNotes failures_;
   bool finish_requested_ = false;
   bool finished_ = false;
-  int refusals_ = 0;          // providers that refused the audio (invalid_input)
-  int counted_failures_ = 0;  // and that failed it
+  int refusals_ = 0;                                   // providers that refused the audio (invalid_input)
+  int counted_failures_ = 0;                           // and that failed it
   core::TimePoint deadline_ = core::TimePoint::max();  // call_ms from the end of the utterance
 };
 

@@ -109,8 +109,7 @@ void TtsCall::speak_next() {
 }
 
 std::string TtsCall::failure_list() const {
-  std::string why = describe(failures_);
-  return why;
+  return describe(failures_);
 }
 
 void TtsCall::launch(std::size_t from) {
@@ -135,9 +134,11 @@ void TtsCall::launch(std::size_t from) {
   provider->stats.calls.fetch_add(1, std::memory_order_relaxed);
   event(ChainEvent::Type::selected, provider->name,
         "sentence " + std::to_string(current_ + 1) +
-            (resume_at_ > 0 ? " from byte " + std::to_string(resume_at_) : failures_.empty() ? "" : " (fallback)"));
-  a->watchdog.start(*a, {provider->timeouts.first_byte_ms, provider->timeouts.idle_ms, provider->timeouts.total_ms, 0,
-                         deadline_});
+            (resume_at_ > 0      ? " from byte " + std::to_string(resume_at_)
+             : failures_.empty() ? ""
+                                 : " (fallback)"));
+  a->watchdog.start(
+      *a, {provider->timeouts.first_byte_ms, provider->timeouts.idle_ms, provider->timeouts.total_ms, 0, deadline_});
   const std::string &sentence = sentences_[current_];
   const Outcome started = provider->tts->start(resume_at_ == 0 ? sentence : sentence.substr(resume_at_),
                                                provider->voice_for(voice_), *a, a->cancel);
@@ -313,7 +314,8 @@ void TtsCall::failed(Attempt &a, const std::string &reason) {
   const std::string &text = sentences_[a.sentence];
   resume_at_ = resume_point(a);
   if (a.passed == 0) {
-    event(ChainEvent::Type::fallback, a.provider->name, "sentence " + std::to_string(a.sentence + 1) + " before any audio");
+    event(ChainEvent::Type::fallback, a.provider->name,
+          "sentence " + std::to_string(a.sentence + 1) + " before any audio");
   } else {
     event(ChainEvent::Type::fallback, a.provider->name,
           "sentence " + std::to_string(a.sentence + 1) + " resumes at byte " + std::to_string(resume_at_));

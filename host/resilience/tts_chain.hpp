@@ -85,16 +85,16 @@ class TtsCall : public std::enable_shared_from_this<TtsCall> {
 
   mutable std::recursive_mutex mutex_;
   std::vector<std::string> sentences_;
-  std::size_t current_ = 0;                         // the sentence being spoken
-  std::size_t resume_at_ = 0;                       // byte of it the next attempt starts at
+  std::size_t current_ = 0;    // the sentence being spoken
+  std::size_t resume_at_ = 0;  // byte of it the next attempt starts at
   // Speaking rate of the sentences done so far, for estimating what was heard.
   double spoken_seconds_ = 0;
   std::size_t spoken_bytes_ = 0;
-  std::shared_ptr<Attempt> attempt_;                // the one speaking now
-  std::vector<std::shared_ptr<Attempt>> attempts_;  // all, alive until the call goes
-  CallNotes failures_;               // of the current sentence
-  int refusals_ = 0;                                // of it: providers that refused it (invalid_input)
-  int counted_failures_ = 0;                        // and that failed it
+  std::shared_ptr<Attempt> attempt_;                   // the one speaking now
+  std::vector<std::shared_ptr<Attempt>> attempts_;     // all, alive until the call goes
+  CallNotes failures_;                                 // of the current sentence
+  int refusals_ = 0;                                   // of it: providers that refused it (invalid_input)
+  int counted_failures_ = 0;                           // and that failed it
   core::TimePoint deadline_ = core::TimePoint::max();  // its call_ms
   bool ended_ = false;
   bool finished_ = false;

@@ -87,11 +87,11 @@ class ScriptedLlm : public sdk::Llm {
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
-    if (!cfg::allow_only(c,
-                         {"reply", "replies", "first_token_ms", "token_ms", "on_continue", "stall_after_tokens",
-                          "fail_after_tokens", "fail_status", "fail_message", "fail_first_calls", "reject_status",
-                          "fail_retry_after_ms", "models"},
-                         errors)) {
+    if (!cfg::allow_only(
+            c,
+            {"reply", "replies", "first_token_ms", "token_ms", "on_continue", "stall_after_tokens", "fail_after_tokens",
+             "fail_status", "fail_message", "fail_first_calls", "reject_status", "fail_retry_after_ms", "models"},
+            errors)) {
       return;
     }
     cfg::expect_string(c, "reply", errors);
@@ -102,8 +102,9 @@ class ScriptedLlm : public sdk::Llm {
     cfg::expect_string(c, "fail_message", errors);
     cfg::expect_integer(c, "fail_first_calls", errors, 0, 1000000);
     cfg::expect_integer(c, "fail_retry_after_ms", errors, 0, 86400000);
-    if (c.contains("models") && (!c["models"].is_array() || std::any_of(c["models"].begin(), c["models"].end(),
-                                                                        [](const auto &m) { return !m.is_string(); }))) {
+    if (c.contains("models") &&
+        (!c["models"].is_array() ||
+         std::any_of(c["models"].begin(), c["models"].end(), [](const auto &m) { return !m.is_string(); }))) {
       errors.add("/models", "must be a list of model names");
     }
     if (c.contains("on_continue") && c["on_continue"] != "resume" && c["on_continue"] != "restart") {

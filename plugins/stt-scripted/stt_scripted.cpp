@@ -154,11 +154,10 @@ class ScriptedStt : public sdk::Stt {
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
-    if (!cfg::allow_only(
-            c,
-            {"transcripts", "partial_every_ms", "confidence", "language", "final_delay_ms", "fail_after_ms",
-             "fail_after_final"},
-            errors)) {
+    if (!cfg::allow_only(c,
+                         {"transcripts", "partial_every_ms", "confidence", "language", "final_delay_ms",
+                          "fail_after_ms", "fail_after_final"},
+                         errors)) {
       return;
     }
     if (c.contains("transcripts")) {

@@ -22,8 +22,9 @@ const std::string kAnswer = "Most babies sleep about fourteen hours a day and wa
 std::string providers(bool faults) {
   std::string stt = "stt:\n";
   if (faults) {
-    stt += "  - {name: flaky-ears, plugin: stt-scripted, config: {transcripts: [\"what the flaky provider heard\"], "
-           "fail_after_final: true}}\n";
+    stt +=
+        "  - {name: flaky-ears, plugin: stt-scripted, config: {transcripts: [\"what the flaky provider heard\"], "
+        "fail_after_final: true}}\n";
   }
   stt += "  - {name: pocketsphinx, plugin: stt-pocketsphinx, config: {decoders: 1}}\n";
   std::string tts = "tts:\n";
@@ -122,15 +123,14 @@ TEST_F(FailoverVoice, ATtsProviderKilledMidSentenceIsHeardWithNoWordRepeatedOrMi
   const auto errors_broken = word_errors(reference, words_of(heard_broken));
   const auto errors_whole = word_errors(reference, words_of(heard_whole));
   std::cout << "whole:  " << whole.speech.size() / 16 << " ms, heard \"" << heard_whole << "\" (" << errors_whole
-            << " errors)\nbroken: " << broken.speech.size() / 16 << " ms, resumed at \"" << remaining
-            << "\", heard \"" << heard_broken << "\" (" << errors_broken << " errors)\n";
+            << " errors)\nbroken: " << broken.speech.size() / 16 << " ms, resumed at \"" << remaining << "\", heard \""
+            << heard_broken << "\" (" << errors_broken << " errors)\n";
   // Every word once, in order (the recogniser is allowed one slip of its own:
   // the unbroken answer is the control).
   EXPECT_LE(errors_broken, errors_whole + 1) << "the seam costs at most one word's recognition";
   EXPECT_LE(errors_broken, 1u);
   // Repeating the 1.5 s already heard would make it that much longer.
-  const double extra_ms =
-      (static_cast<double>(broken.speech.size()) - static_cast<double>(whole.speech.size())) / 16.0;
+  const double extra_ms = (static_cast<double>(broken.speech.size()) - static_cast<double>(whole.speech.size())) / 16.0;
   EXPECT_LT(extra_ms, 500) << "nothing heard is sent again";
   EXPECT_GT(extra_ms, -500) << "nothing is missing";
   // The first words are heard once.

@@ -162,14 +162,13 @@ TEST(Config, DecodesBreakerPoliciesProbesBulkheadsAndChainSettings) {
       "chains: {llm: {when_all_open: sometimes}}\n"
       "llm:\n  - {name: x, plugin: p, voice: slt, circuit: {slow_call_rate: 0}}\n"
       "tts:\n  - {name: y, plugin: p, model: m, voice_map: {slt: 3}}\n");
-  EXPECT_EQ(messages(bad.diags),
-            (std::vector<std::string>{
-                "c.yaml:1:31: 'sometimes' is not one of: try_soonest, fail",
-                "c.yaml:3:26: voice applies to tts providers only",
-                "c.yaml:3:64: must be between 0.01 and 1, found 0",
-                "c.yaml:5:26: model applies to llm providers only",
-                "c.yaml:5:47: the voice for 'slt' must be a string",
-            }));
+  EXPECT_EQ(messages(bad.diags), (std::vector<std::string>{
+                                     "c.yaml:1:31: 'sometimes' is not one of: try_soonest, fail",
+                                     "c.yaml:3:26: voice applies to tts providers only",
+                                     "c.yaml:3:64: must be between 0.01 and 1, found 0",
+                                     "c.yaml:5:26: model applies to llm providers only",
+                                     "c.yaml:5:47: the voice for 'slt' must be a string",
+                                 }));
 }
 
 TEST(Config, DecodesTheAudioBlock) {

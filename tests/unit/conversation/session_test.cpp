@@ -252,7 +252,8 @@ TEST(Session, VoiceTurnGoesFromAudioToTranscriptToSpeech) {
 TEST(Session, AnSttProviderFailingAfterItsFinalLeavesEachWordOnceInTheTranscriptAndTheQuestion) {
   ConversationHarness h(
       "stt:\n"
-      "  - {name: first, plugin: stt-scripted, config: {transcripts: [\"how do babies sleep\"], fail_after_final: true}}\n"
+      "  - {name: first, plugin: stt-scripted, config: {transcripts: [\"how do babies sleep\"], fail_after_final: "
+      "true}}\n"
       "  - {name: second, plugin: stt-scripted, config: {transcripts: [\"how do babies sleep\"]}}\n"
       "llm:\n"
       "  - {name: echo, plugin: llm-scripted, config: {reply: \"Like logs.\"}}\n"
@@ -288,9 +289,8 @@ TEST(Session, ATtsProviderFailingMidSentenceIsResumedWithoutRepeatingAudio) {
     // 9 chunks of 20 ms = 180 ms of "Most need ...": "Most " (50 ms) and
     // "need " (50 ms) were heard whole, "fourteen" had begun.
     EXPECT_EQ(rec->resumed, std::vector<std::string>{"fourteen hours a day."});
-    EXPECT_EQ(
-        rec->audio_samples,
-        (std::string("Babies sleep a lot.").size() + std::string("Most need fourteen hours a day.").size()) * 160)
+    EXPECT_EQ(rec->audio_samples,
+              (std::string("Babies sleep a lot.").size() + std::string("Most need fourteen hours a day.").size()) * 160)
         << "every sample sent is heard once";
     EXPECT_TRUE(rec->errors.empty());
     EXPECT_FALSE(rec->completes.front().interrupted);

@@ -89,9 +89,9 @@ TEST(Chains, AReloadTriesAgainAProviderWhoseInstanceCouldNotBeCreated) {
 TEST(Chains, AReloadThatReordersProvidersLeavesTheOldChainAsItWas) {
   test::ChainHarness h("llm:\n  - {name: a, plugin: llm-scripted}\n  - {name: b, plugin: llm-scripted}\n");
   config::Diagnostics diags;
-  const auto doc = config::YamlDocument::parse(
-      "llm:\n  - {name: b, plugin: llm-scripted}\n  - {name: a, plugin: llm-scripted}\n", "t.yaml",
-      config::process_env(), diags);
+  const auto doc =
+      config::YamlDocument::parse("llm:\n  - {name: b, plugin: llm-scripted}\n  - {name: a, plugin: llm-scripted}\n",
+                                  "t.yaml", config::process_env(), diags);
   h.config = config::decode(doc, diags);
   auto next = h.build(h.chains.get());
   EXPECT_EQ(next->llm()->providers()[0], h.chains->llm()->providers()[1]) << "b is reused";

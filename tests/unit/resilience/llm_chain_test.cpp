@@ -192,8 +192,8 @@ TEST(LlmChain, AnEmptyAnswerEndsTheCallAndCancelsTheHedgeStillRunning) {
 // The hedge starts and fails before its first byte; the primary answers.
 // Whoever is told who answered hears the primary.
 TEST(LlmChain, AFailedHedgeIsNotCreditedWithThePrimarysAnswer) {
-  test::ChainHarness h(hedged("reply: \"From the primary.\", first_token_ms: 100",
-                              "    config: {fail_after_tokens: 0}\n"));
+  test::ChainHarness h(
+      hedged("reply: \"From the primary.\", first_token_ms: 100", "    config: {fail_after_tokens: 0}\n"));
   Answer a;
   auto call = h.chains->llm()->start(ask("hi"), a);
   h.advance(milliseconds(500));

@@ -111,7 +111,8 @@ TEST(OverlapTrimmer, AnyCutOfARealAnswerEndsWithTheAnswerOnce) {
         if (early == 0 && w[cut] == w[cut - 1]) continue;
         const std::string continuation = (from > 0 ? " " : "") + join(w, from, w.size());
         EXPECT_EQ(sent + run(sent, pieces(continuation, rng)), answer)
-            << "cut after word " << cut << ", resumed " << (from == 0 ? "from the top" : std::to_string(early) + " early");
+            << "cut after word " << cut << ", resumed "
+            << (from == 0 ? "from the top" : std::to_string(early) + " early");
         ++cases;
       }
     }
