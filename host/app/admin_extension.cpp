@@ -1,6 +1,7 @@
 #include "app/admin_extension.hpp"
 
 #include <chrono>
+#include <cmath>
 
 #include "app/sessions_extension.hpp"
 #include "plugin/cache_client.hpp"
@@ -118,25 +119,28 @@ nlohmann::json AdminExtension::health() const {
 nlohmann::json AdminExtension::metrics() const {
   const auto snapshot = sources_.metrics.snapshot();
   const auto &counters = snapshot["counters"];
-  auto counter = [&](const std::string &name) { return counters.value(name, 0.0); };
+  // Counters count whole things: integers in JSON, as the API shows them.
+  auto counter = [&](const std::string &name) { return std::llround(counters.value(name, 0.0)); };
   nlohmann::json provider_stats = nlohmann::json::object();
-  double requests = 0;
-  double errors = 0;
+  long long requests = 0;
+  long long errors = 0;
   for (const char *kind : {"stt", "llm", "tts"}) {
-    const double r = counter(std::string(kind) + "_selected_total");
-    const double e = counter(std::string(kind) + "_failed_total");
+    const long long r = counter(std::string(kind) + "_selected_total");
+    const long long e = counter(std::string(kind) + "_failed_total");
     provider_stats[kind] = {{"requests", r}, {"errors", e}};
     requests += r;
     errors += e;
   }
   const auto &latency = snapshot["histograms"].value("turn_latency_ms", nlohmann::json::object());
   const double count = latency.value("count", 0.0);
+  nlohmann::json whole = nlohmann::json::object();
+  for (const auto &[name, value] : counters.items()) whole[name] = std::llround(value.get<double>());
   return {{"session_count", sources_.session_count()},
           {"total_requests", requests},
           {"average_latency_ms", count > 0 ? latency.value("sum", 0.0) / count : 0.0},
-          {"error_rate", requests > 0 ? errors / requests : 0.0},
+          {"error_rate", requests > 0 ? static_cast<double>(errors) / static_cast<double>(requests) : 0.0},
           {"provider_stats", provider_stats},
-          {"counters", snapshot["counters"]},
+          {"counters", whole},
           {"gauges", snapshot["gauges"]},
           {"histograms", snapshot["histograms"]}};
 }

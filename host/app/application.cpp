@@ -200,7 +200,7 @@ void Application::start(bool with_transports) {
       continue;
     }
     spdlog::info("transport '{}' listening on {}", spec.name, bound);
-    transports_.push_back({std::move(instance), bound});
+    transports_.push_back({std::move(instance), bound, spec.name});
   }
   std::lock_guard lock(mutex_);
   spdlog::info("switchboard ready: stt={} llm={} tts={} cache={} sessions={} transports={}", names(*chains_->stt()),
@@ -219,12 +219,27 @@ void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> 
     std::string error;
     cache = next.cache ? create("cache", next.cache->name, next.cache->plugin, next.cache->config, error) : nullptr;
   }
-  const bool transports_changed =
-      next.transports.size() != config_.transports.size() ||
-      !std::equal(next.transports.begin(), next.transports.end(), config_.transports.begin(),
-                  [](const auto &a, const auto &b) {
-                    return a.name == b.name && a.plugin == b.plugin && a.listen == b.listen && a.config == b.config;
-                  });
+  // A transport whose config block alone changed is told (its keys, say);
+  // one added, removed, moved or of another plugin needs a restart.
+  const bool transports_changed = next.transports.size() != config_.transports.size() ||
+                                  !std::equal(next.transports.begin(), next.transports.end(),
+                                              config_.transports.begin(), [](const auto &a, const auto &b) {
+                                                return a.name == b.name && a.plugin == b.plugin && a.listen == b.listen;
+                                              });
+  if (!transports_changed) {
+    for (std::size_t i = 0; i < next.transports.size(); ++i) {
+      if (next.transports[i].config == config_.transports[i].config) continue;
+      for (const auto &started : transports_) {
+        if (started.name != next.transports[i].name) continue;
+        const auto outcome = plugin::reconfigure_transport(*started.instance, next.transports[i].config.dump());
+        if (outcome.ok()) {
+          spdlog::info("transport '{}' applied its new config", started.name);
+        } else {
+          spdlog::warn("transport '{}': {}; restart the host to apply the rest", started.name, outcome.message);
+        }
+      }
+    }
+  }
   {
     std::lock_guard lock(mutex_);
     std::swap(chains_, chains);

@@ -28,6 +28,7 @@ namespace switchboard::app {
 struct StartedTransport {
   std::shared_ptr<plugin::Instance> instance;
   std::string bound;
+  std::string name;
 };
 
 class Application {

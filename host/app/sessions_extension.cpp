@@ -1,6 +1,7 @@
 #include "app/sessions_extension.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <ctime>
 #include <mutex>
 #include <thread>
@@ -29,6 +30,12 @@ void write(sb_sink sink, const std::string &text) {
   sink.write(sink.user, text.data(), text.size());
 }
 
+// Text that came from outside (ids, transcripts) may not be valid UTF-8:
+// replaced, never thrown, so one bad session cannot break a view for all.
+std::string safe_dump(const nlohmann::json &value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 // Forwards one session's events to a transport's callbacks until detached.
@@ -47,10 +54,23 @@ struct SessionsExtension::Attachment : conversation::SessionObserver {
         metrics.add("session_errors_total", 1);
         if (error->code == "llm_failed") recent.record(now_seconds(), -1, true);
       }
-      const std::string text = conversation::event_json(event.body).dump();
+      const std::string text = safe_dump(conversation::event_json(event.body));
       events.on_event(events.user, text.c_str(), text.size());
     }
     calling.store(std::thread::id());
+  }
+
+  void on_replaced() override {
+    std::lock_guard lock(mutex);
+    replaced = true;
+    if (detached) return;
+    calling.store(std::this_thread::get_id());
+    if (events.struct_size > offsetof(sb_session_events, on_replaced) && events.on_replaced != nullptr) {
+      events.on_replaced(events.user);
+    }
+    calling.store(std::thread::id());
+    // Nothing more reaches the replaced client.
+    detached = true;
   }
 
   void count(const conversation::event::TurnComplete &done) {
@@ -77,12 +97,37 @@ struct SessionsExtension::Attachment : conversation::SessionObserver {
   std::mutex mutex;
   std::atomic<std::thread::id> calling{};
   bool detached = false;
+  std::atomic<bool> replaced{false};
 };
 
 struct SessionsExtension::Handle {
   std::shared_ptr<conversation::Session> session;
   std::shared_ptr<Attachment> attachment;
 };
+
+void *SessionsExtension::attach(const char *id, const std::string &owner, bool any_owner,
+                                const sb_session_events *events, sb_sink id_out, sb_error *err) {
+  auto *all = conversations();
+  if (all == nullptr || events == nullptr) {
+    sb_error_set(err, "sessions are not running");
+    return nullptr;
+  }
+  try {
+    auto handle = std::make_unique<Handle>();
+    handle->session = all->session(id != nullptr ? id : "", owner, any_owner);
+    if (!handle->session) {
+      sb_error_set(err, "owned");
+      return nullptr;
+    }
+    handle->attachment = std::make_shared<Attachment>(*events, metrics_, recent_);
+    write(id_out, handle->session->id());
+    handle->session->attach(handle->attachment);
+    return handle.release();
+  } catch (const std::exception &e) {
+    sb_error_set(err, e.what());
+    return nullptr;
+  }
+}
 
 SessionsExtension::SessionsExtension(std::function<conversation::Conversations *()> conversations,
                                      admin::Metrics &metrics, admin::RecentTurns &recent)
@@ -91,34 +136,29 @@ SessionsExtension::SessionsExtension(std::function<conversation::Conversations *
   ext_.ctx = this;
   ext_.attach = [](void *ctx, const char *id, const sb_session_events *events, sb_sink id_out,
                    sb_error *err) -> void * {
-    auto &self = *static_cast<SessionsExtension *>(ctx);
-    auto *all = self.conversations();
-    if (all == nullptr || events == nullptr) {
-      sb_error_set(err, "sessions are not running");
-      return nullptr;
-    }
-    try {
-      auto handle = std::make_unique<Handle>();
-      handle->session = all->session(id != nullptr ? id : "");
-      handle->attachment = std::make_shared<Attachment>(*events, self.metrics_, self.recent_);
-      write(id_out, handle->session->id());
-      handle->session->attach(handle->attachment);
-      return handle.release();
-    } catch (const std::exception &e) {
-      sb_error_set(err, e.what());
-      return nullptr;
-    }
+    return static_cast<SessionsExtension *>(ctx)->attach(id, "", true, events, id_out, err);
+  };
+  ext_.attach_as = [](void *ctx, const char *id, const char *owner, bool any_owner, const sb_session_events *events,
+                      sb_sink id_out, sb_error *err) -> void * {
+    return static_cast<SessionsExtension *>(ctx)->attach(id, owner != nullptr ? owner : "", any_owner, events, id_out,
+                                                         err);
   };
   ext_.push_audio = [](void *h, const std::uint8_t *bytes, std::size_t size, std::uint32_t rate,
                        sb_error *err) -> sb_status {
     std::string why;
+    if (static_cast<Handle *>(h)->attachment->replaced) {
+      sb_error_set(err, "the session was taken by a later connection");
+      return SB_INVALID_INPUT;
+    }
     if (static_cast<Handle *>(h)->session->push_audio({bytes, size}, why, static_cast<int>(rate == 0 ? 16000 : rate))) {
       return SB_OK;
     }
     sb_error_set(err, why.c_str());
     return SB_INVALID_INPUT;
   };
-  ext_.end_audio = [](void *h) { static_cast<Handle *>(h)->session->end_audio(); };
+  ext_.end_audio = [](void *h) {
+    if (!static_cast<Handle *>(h)->attachment->replaced) static_cast<Handle *>(h)->session->end_audio();
+  };
   ext_.send_text = [](void *h, const char *text, bool speak) {
     static_cast<Handle *>(h)->session->send_text(text != nullptr ? text : "", speak);
   };
@@ -136,10 +176,12 @@ SessionsExtension::SessionsExtension(std::function<conversation::Conversations *
     }
     nlohmann::json sessions = nlohmann::json::array();
     for (const auto &s : all->list()) {
-      sessions.push_back(
-          {{"session_id", s.id}, {"created_at", iso8601(s.created_at)}, {"last_activity", iso8601(s.last_activity)}});
+      sessions.push_back({{"session_id", s.id},
+                          {"owner", s.owner},
+                          {"created_at", iso8601(s.created_at)},
+                          {"last_activity", iso8601(s.last_activity)}});
     }
-    write(out, nlohmann::json{{"count", sessions.size()}, {"sessions", sessions}}.dump());
+    write(out, safe_dump(nlohmann::json{{"count", sessions.size()}, {"sessions", sessions}}));
     return SB_OK;
   };
   ext_.get = [](void *ctx, const char *id, sb_sink out, sb_error *err) -> sb_status {
@@ -160,14 +202,14 @@ SessionsExtension::SessionsExtension(std::function<conversation::Conversations *
                                   {"assistant_messages", r.stats.assistant_messages},
                                   {"tokens", r.stats.tokens},
                                   {"audio_seconds", r.stats.audio_seconds}};
-    write(out, nlohmann::json{{"session_id", r.id},
-                              {"created_at", iso8601(r.created_at)},
-                              {"last_activity", iso8601(r.last_activity)},
-                              {"state", conversation::to_string(view->state)},
-                              {"live", view->live},
-                              {"stats", stats},
-                              {"history", history}}
-                   .dump());
+    write(out, safe_dump(nlohmann::json{{"session_id", r.id},
+                                        {"owner", r.owner},
+                                        {"created_at", iso8601(r.created_at)},
+                                        {"last_activity", iso8601(r.last_activity)},
+                                        {"state", conversation::to_string(view->state)},
+                                        {"live", view->live},
+                                        {"stats", stats},
+                                        {"history", history}}));
     return SB_OK;
   };
   ext_.remove = [](void *ctx, const char *id, sb_error *err) -> sb_status {

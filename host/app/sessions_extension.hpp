@@ -23,6 +23,9 @@ class SessionsExtension {
   struct Attachment;
   struct Handle;
 
+  void *attach(const char *id, const std::string &owner, bool any_owner, const sb_session_events *events,
+               sb_sink id_out, sb_error *err);
+
   conversation::Conversations *conversations() const { return conversations_(); }
 
   std::function<conversation::Conversations *()> conversations_;

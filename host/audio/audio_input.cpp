@@ -20,6 +20,10 @@ bool AudioInput::check_duration(std::size_t samples, std::string &error) const {
   return true;
 }
 
+std::size_t AudioInput::max_samples() const {
+  return static_cast<std::size_t>(limits_.max_message_seconds * kPipelineRate);
+}
+
 bool AudioInput::accept(std::span<const std::uint8_t> bytes, std::vector<std::int16_t> &out, std::string &error,
                         int declared_rate, int declared_channels) {
   if (bytes.empty()) {
@@ -31,7 +35,7 @@ bool AudioInput::accept(std::span<const std::uint8_t> bytes, std::vector<std::in
   const Container kind = sniff(bytes);
   if (kind == Container::webm || (kind == Container::unknown && stream_)) {
     // A new recording starts with its header; other chunks continue one.
-    if (kind == Container::webm) stream_ = std::make_unique<StreamDecoder>();
+    if (kind == Container::webm) stream_ = std::make_unique<StreamDecoder>(max_samples());
     ok = stream_->push(bytes, decoded, error);
     if (!ok) stream_.reset();
   } else if (kind == Container::wav) {
@@ -49,7 +53,7 @@ bool AudioInput::accept(std::span<const std::uint8_t> bytes, std::vector<std::in
     }
     if (ok) decoded = to_pipeline(pcm);
   } else if (kind == Container::ogg || kind == Container::mp3) {
-    ok = decode(bytes, decoded, error);
+    ok = decode(bytes, decoded, error, max_samples());
   } else {
     if (declared_rate > limits_.max_sample_rate) {
       error = "declared sample rate " + std::to_string(declared_rate) + " Hz is over the limit of " +

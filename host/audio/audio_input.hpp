@@ -35,6 +35,8 @@ class AudioInput {
 
  private:
   bool check_duration(std::size_t samples, std::string &error) const;
+  // A message's limit in pipeline samples, for the decoders.
+  std::size_t max_samples() const;
 
   AudioLimits limits_;
   std::unique_ptr<StreamDecoder> stream_;  // a WebM recording in progress

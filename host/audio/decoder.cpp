@@ -116,6 +116,14 @@ struct StreamDecoder::Impl {
   AVFrame *frame = av_frame_alloc();
   std::vector<std::int16_t> mono;
   bool failed = false;
+  std::size_t max_samples = SIZE_MAX;
+  std::size_t run_start = 0;  // out's size when this push began
+
+  bool over_budget(const std::vector<std::int16_t> &out, std::size_t more, std::string &error) const {
+    if (max_samples == SIZE_MAX || out.size() - run_start + more <= max_samples) return false;
+    error = "audio message too long: it decodes to more than " + std::to_string(max_samples / kPipelineRate) + " s";
+    return true;
+  }
 
   ~Impl() {
     av_frame_free(&frame);
@@ -156,6 +164,12 @@ struct StreamDecoder::Impl {
         }
         resampler = std::make_unique<Resampler>(frame->sample_rate, kPipelineRate);
       }
+      const auto expected = static_cast<std::size_t>(frame->nb_samples) * kPipelineRate /
+                            static_cast<std::size_t>(std::max(1, frame->sample_rate));
+      if (over_budget(out, expected, error)) {
+        av_frame_unref(frame);
+        return false;
+      }
       mono.resize(static_cast<std::size_t>(swr_get_out_samples(swr, frame->nb_samples)));
       auto *dst = reinterpret_cast<std::uint8_t *>(mono.data());
       const int n = swr_convert(swr, &dst, static_cast<int>(mono.size()),
@@ -172,11 +186,18 @@ struct StreamDecoder::Impl {
   // Demuxes everything received; decodes the packets not yet decoded, all
   // of them when `final`, else all but the last (it may be incomplete).
   bool run(bool final, std::vector<std::int16_t> &out, std::string &error) {
+    run_start = out.size();
     Demux demux(bytes);
     const int opened = demux.open();
     if (opened < 0) {
       if (!final) return true;  // the header may still be arriving
       error = bytes.empty() ? "no audio data" : "cannot read this audio: " + av_message(opened);
+      return false;
+    }
+    // What the container declares, before a sample is decoded.
+    const std::int64_t declared = demux.format()->duration;
+    if (declared > 0 && decoded_packets == 0 &&
+        over_budget(out, static_cast<std::size_t>(declared / AV_TIME_BASE) * kPipelineRate, error)) {
       return false;
     }
     // The first chunks may not describe the stream fully yet: until a packet
@@ -228,7 +249,8 @@ struct StreamDecoder::Impl {
   }
 };
 
-StreamDecoder::StreamDecoder() : impl_(std::make_unique<Impl>()) {
+StreamDecoder::StreamDecoder(std::size_t max_samples) : impl_(std::make_unique<Impl>()) {
+  impl_->max_samples = max_samples;
   static std::once_flag quiet;
   std::call_once(quiet, [] { av_log_set_level(AV_LOG_QUIET); });
 }
@@ -254,14 +276,15 @@ bool StreamDecoder::finish(std::vector<std::int16_t> &out, std::string &error) {
   return !impl_->failed;
 }
 
-bool decode(std::span<const std::uint8_t> bytes, std::vector<std::int16_t> &out, std::string &error) {
+bool decode(std::span<const std::uint8_t> bytes, std::vector<std::int16_t> &out, std::string &error,
+            std::size_t max_samples) {
   if (sniff(bytes) == Container::wav) {
     Pcm pcm;
     if (!decode_wav(bytes, pcm, error)) return false;
     out = to_pipeline(pcm);
     return true;
   }
-  StreamDecoder decoder;
+  StreamDecoder decoder(max_samples);
   return decoder.push(bytes, out, error) && decoder.finish(out, error);
 }
 

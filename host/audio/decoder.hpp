@@ -4,6 +4,7 @@
 // WebM/Opus every 100 ms) and yields the audio each chunk completes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -14,7 +15,11 @@ namespace switchboard::audio {
 
 class StreamDecoder {
  public:
-  StreamDecoder();
+  // At most max_samples of pipeline audio (16 kHz) per push or finish: a
+  // message that would decode to more is refused as soon as that is known
+  // (its declared duration, or the samples so far), so a small upload that
+  // expands to hours costs no more than the limit.
+  explicit StreamDecoder(std::size_t max_samples = SIZE_MAX);
   ~StreamDecoder();
   StreamDecoder(const StreamDecoder &) = delete;
   StreamDecoder &operator=(const StreamDecoder &) = delete;
@@ -33,7 +38,8 @@ class StreamDecoder {
 };
 
 // A whole upload of any supported kind (WAV through its own fast path).
-bool decode(std::span<const std::uint8_t> bytes, std::vector<std::int16_t> &out, std::string &error);
+bool decode(std::span<const std::uint8_t> bytes, std::vector<std::int16_t> &out, std::string &error,
+            std::size_t max_samples = SIZE_MAX);
 
 // Raw little-endian 16-bit PCM at a declared rate and channel count.
 bool decode_raw_pcm16(std::span<const std::uint8_t> bytes, int rate, int channels, std::vector<std::int16_t> &out,

@@ -35,14 +35,15 @@ Conversations::~Conversations() {
   }
 }
 
-std::shared_ptr<Session> Conversations::session(const std::string &id_in) {
+std::shared_ptr<Session> Conversations::session(const std::string &id_in, const std::string &owner, bool any_owner) {
   const std::string id = id_in.empty() ? new_id() : id_in;
   std::lock_guard lock(mutex_);
+  const auto it = live_.find(id);
+  if (it != live_.end()) return any_owner || it->second->owner() == owner ? it->second : nullptr;
+  auto record = store_->get_or_create(id, context_->wall_now(), owner);
+  if (!any_owner && record.owner != owner) return nullptr;
   auto &slot = live_[id];
-  if (!slot) {
-    store_->get_or_create(id, context_->wall_now());
-    slot = std::make_shared<Session>(id, context_);
-  }
+  slot = std::make_shared<Session>(id, context_, std::move(record.owner));
   return slot;
 }
 

@@ -30,9 +30,10 @@ class Conversations {
   Conversations(std::unique_ptr<store::SessionStore> store, const config::Config &config, EngineServices services);
   ~Conversations();
 
-  // The session with this id, made (and stored) if there is none; an empty
-  // id makes a new one.
-  std::shared_ptr<Session> session(const std::string &id = {});
+  // The session with this id, made (and stored, as `owner`'s) if there is
+  // none; an empty id makes a new one. Null when the session exists and
+  // belongs to another owner, unless any_owner (an admin).
+  std::shared_ptr<Session> session(const std::string &id = {}, const std::string &owner = {}, bool any_owner = true);
   // The live session, or null (without making one).
   std::shared_ptr<Session> find(const std::string &id) const;
 

@@ -106,6 +106,8 @@ class SessionObserver {
  public:
   virtual ~SessionObserver() = default;
   virtual void on_event(const Event &event) = 0;
+  // A later attach took the session: no event follows.
+  virtual void on_replaced() {}
 };
 
 }  // namespace switchboard::conversation

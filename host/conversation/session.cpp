@@ -21,8 +21,9 @@ const char *to_string(State state) noexcept {
   return "idle";
 }
 
-Session::Session(std::string id, std::shared_ptr<EngineContext> context)
+Session::Session(std::string id, std::shared_ptr<EngineContext> context, std::string owner)
     : id_(std::move(id)),
+      owner_(std::move(owner)),
       context_(std::move(context)),
       strand_(core::Strand::create(context_->executor)),
       input_(audio::input_limits(context_->settings()->audio)) {
@@ -50,6 +51,7 @@ void Session::attach(std::shared_ptr<SessionObserver> observer) {
   touch();
   strand_->post([self = shared_from_this(), observer = std::move(observer)]() mutable {
     if (self->closed_) return;
+    if (self->observer_ && self->observer_ != observer) self->observer_->on_replaced();
     self->observer_ = std::move(observer);
     self->taking_audio_ = true;
     const State now = self->state();
@@ -69,6 +71,7 @@ void Session::detach(const SessionObserver *observer) {
 
 bool Session::push_audio(std::span<const std::uint8_t> bytes, std::string &error, int declared_rate,
                          int declared_channels) {
+  std::lock_guard lock(network_);
   touch();
   decoded_.clear();
   if (!input_.accept(bytes, decoded_, error, declared_rate, declared_channels)) return false;
@@ -83,6 +86,7 @@ bool Session::push_audio(std::span<const std::uint8_t> bytes, std::string &error
 }
 
 void Session::end_audio() {
+  std::lock_guard lock(network_);
   std::string error;
   decoded_.clear();
   if (!input_.end_stream(decoded_, error)) spdlog::debug("session {}: end of audio: {}", id_, error);

@@ -19,6 +19,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -34,19 +35,22 @@ namespace switchboard::conversation {
 
 class Session : public std::enable_shared_from_this<Session>, public LinkTarget, private audio::AudioPathListener {
  public:
-  Session(std::string id, std::shared_ptr<EngineContext> context);
+  Session(std::string id, std::shared_ptr<EngineContext> context, std::string owner = {});
   ~Session() override;
   Session(const Session &) = delete;
   Session &operator=(const Session &) = delete;
 
   const std::string &id() const noexcept { return id_; }
+  // The subject it belongs to ("" for nobody).
+  const std::string &owner() const noexcept { return owner_; }
   State state() const noexcept { return state_.load(std::memory_order_acquire); }
   // Seconds since the epoch of the last thing that happened.
   double last_activity() const noexcept { return last_activity_.load(std::memory_order_relaxed); }
   bool busy() const noexcept { return busy_.load(std::memory_order_relaxed); }
 
   // The observer gets every event from now on (and the current state first);
-  // a later attach replaces it. Detach with the same observer.
+  // a later attach replaces it, and the one replaced hears on_replaced().
+  // Detach with the same observer.
   void attach(std::shared_ptr<SessionObserver> observer);
   void detach(const SessionObserver *observer);
 
@@ -130,6 +134,11 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   State resting_state() const;
 
   const std::string id_;
+  const std::string owner_;
+  // Two network sides may briefly overlap (a client reconnecting on
+  // another I/O thread before its old socket closed): one message at a
+  // time. Per message, never per frame.
+  std::mutex network_;
   std::shared_ptr<EngineContext> context_;
   std::shared_ptr<core::Strand> strand_;
   std::atomic<State> state_{State::idle};

@@ -15,9 +15,9 @@ class MemoryStore : public SessionStore {
     return it->second;
   }
 
-  SessionRecord get_or_create(const std::string &id, double now) override {
+  SessionRecord get_or_create(const std::string &id, double now, const std::string &owner) override {
     std::lock_guard lock(mutex_);
-    return create_locked(id, now);
+    return create_locked(id, now, owner);
   }
 
   void append(const std::string &session, const HistoryEntry &entry, std::int64_t tokens,
@@ -32,7 +32,7 @@ class MemoryStore : public SessionStore {
   std::vector<SessionSummary> list() override {
     std::lock_guard lock(mutex_);
     std::vector<SessionSummary> out;
-    for (const auto &[id, s] : sessions_) out.push_back({id, s.created_at, s.last_activity});
+    for (const auto &[id, s] : sessions_) out.push_back({id, s.owner, s.created_at, s.last_activity});
     return out;
   }
 
@@ -77,10 +77,11 @@ class MemoryStore : public SessionStore {
   }
 
  private:
-  SessionRecord &create_locked(const std::string &id, double now) {
+  SessionRecord &create_locked(const std::string &id, double now, const std::string &owner = {}) {
     auto [it, created] = sessions_.try_emplace(id);
     if (created) {
       it->second.id = id;
+      it->second.owner = owner;
       it->second.created_at = now;
       it->second.last_activity = now;
     }

@@ -30,6 +30,7 @@ struct SessionStats {
 
 struct SessionRecord {
   std::string id;
+  std::string owner;  // the subject (a key's or a token's) that made it; "" for nobody
   double created_at = 0;
   double last_activity = 0;
   SessionStats stats;
@@ -38,6 +39,7 @@ struct SessionRecord {
 
 struct SessionSummary {
   std::string id;
+  std::string owner;
   double created_at = 0;
   double last_activity = 0;
 };
@@ -47,8 +49,9 @@ class SessionStore {
   virtual ~SessionStore() = default;
 
   virtual std::optional<SessionRecord> get(const std::string &id) = 0;
-  // Creates the session on first use.
-  virtual SessionRecord get_or_create(const std::string &id, double now) = 0;
+  // Creates the session on first use, as `owner`'s; an existing session
+  // keeps the owner it was made with.
+  virtual SessionRecord get_or_create(const std::string &id, double now, const std::string &owner = {}) = 0;
   // Adds an entry (creating the session if need be) and counts it.
   virtual void append(const std::string &session, const HistoryEntry &entry, std::int64_t tokens = 0,
                       double audio_seconds = 0) = 0;

@@ -15,6 +15,7 @@ PRAGMA journal_mode = WAL;
 PRAGMA foreign_keys = ON;
 CREATE TABLE IF NOT EXISTS sessions (
   id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL DEFAULT '',
   created_at REAL NOT NULL,
   last_activity REAL NOT NULL,
   messages INTEGER NOT NULL DEFAULT 0,
@@ -85,6 +86,7 @@ class SqliteStore : public SessionStore {
       throw std::runtime_error("cannot open the session database '" + path + "': " + why);
     }
     exec(kSchema);
+    migrate();
   }
   ~SqliteStore() override { sqlite3_close(db_); }
 
@@ -93,9 +95,9 @@ class SqliteStore : public SessionStore {
     return get_locked(id);
   }
 
-  SessionRecord get_or_create(const std::string &id, double now) override {
+  SessionRecord get_or_create(const std::string &id, double now, const std::string &owner) override {
     std::lock_guard lock(mutex_);
-    create_locked(id, now);
+    create_locked(id, now, owner);
     return *get_locked(id);
   }
 
@@ -138,8 +140,8 @@ class SqliteStore : public SessionStore {
   std::vector<SessionSummary> list() override {
     std::lock_guard lock(mutex_);
     std::vector<SessionSummary> out;
-    Statement q(db_, "SELECT id, created_at, last_activity FROM sessions ORDER BY id");
-    while (q.step()) out.push_back({q.text(0), q.real(1), q.real(2)});
+    Statement q(db_, "SELECT id, owner, created_at, last_activity FROM sessions ORDER BY id");
+    while (q.step()) out.push_back({q.text(0), q.text(1), q.real(2), q.real(3)});
     return out;
   }
 
@@ -187,17 +189,26 @@ class SqliteStore : public SessionStore {
     }
   }
 
-  void create_locked(const std::string &id, double now) {
-    Statement(db_, "INSERT OR IGNORE INTO sessions (id, created_at, last_activity) VALUES (?1, ?2, ?2)")
+  void create_locked(const std::string &id, double now, const std::string &owner = {}) {
+    Statement(db_, "INSERT OR IGNORE INTO sessions (id, owner, created_at, last_activity) VALUES (?1, ?3, ?2, ?2)")
         .bind(1, id)
         .bind(2, now)
+        .bind(3, owner)
         .step();
+  }
+
+  // A database from before sessions had owners gets the column; its
+  // sessions belong to nobody (with auth on, to admins only).
+  void migrate() {
+    Statement columns(db_, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'owner'");
+    if (columns.step() && columns.integer(0) == 0)
+      exec("ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT ''");
   }
 
   std::optional<SessionRecord> get_locked(const std::string &id) {
     Statement q(db_,
                 "SELECT created_at, last_activity, messages, pairs, user_messages, assistant_messages, tokens, "
-                "audio_seconds FROM sessions WHERE id = ?1");
+                "audio_seconds, owner FROM sessions WHERE id = ?1");
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     SessionRecord s;
@@ -205,6 +216,7 @@ class SqliteStore : public SessionStore {
     s.created_at = q.real(0);
     s.last_activity = q.real(1);
     s.stats = {q.integer(2), q.integer(3), q.integer(4), q.integer(5), q.integer(6), q.real(7)};
+    s.owner = q.text(8);
     Statement h(db_, "SELECT entry_id, role, text, timestamp FROM history WHERE session_id = ?1 ORDER BY seq");
     h.bind(1, id);
     while (h.step()) s.history.push_back({h.text(0), h.text(1), h.text(2), h.real(3)});

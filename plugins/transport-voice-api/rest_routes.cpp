@@ -1,191 +1,238 @@
 #include "rest_routes.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "openapi.hpp"
+#include "switchboard/server/negotiation.hpp"
 
 namespace voice_api {
 
 namespace server = switchboard::server;
+using server::Access;
+using server::Call;
+using server::Response;
+using server::Role;
 
-server::Response detail(int status, const std::string &message) {
-  return {status, "application/json", nlohmann::json{{"detail", message}}.dump(), {}};
+Response detail(int status, const std::string &message) {
+  return {status,
+          "application/json",
+          nlohmann::json{{"detail", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+          {}};
+}
+
+bool valid_session_id(const std::string &id) {
+  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~';
+  });
+}
+
+bool may_see(const server::Identity &who, const std::string &owner) {
+  return who.role == Role::admin || (!who.subject.empty() && who.subject == owner);
 }
 
 namespace {
 
-server::Response json(int status, const std::string &body) {
+Response json(int status, const std::string &body) {
   return {status, "application/json", body, {}};
 }
 
-server::Response ok(const nlohmann::json &body) {
+Response ok(const nlohmann::json &body) {
   return json(200, body.dump());
 }
 
 // A status from an extension call as the API's HTTP answer.
-server::Response failed(sb_status status, const Failure &f) {
-  return detail(status == SB_INVALID_INPUT ? 404 : 500, f.message());
-}
-
-std::vector<std::string> split_path(const std::string &path) {
-  std::vector<std::string> parts;
-  std::size_t at = 0;
-  while (at < path.size()) {
-    const auto slash = path.find('/', at);
-    const auto end = slash == std::string::npos ? path.size() : slash;
-    if (end > at) parts.push_back(path.substr(at, end - at));
-    at = end + 1;
-  }
-  return parts;
+Response failed(sb_status status, const Failure &f) {
+  return detail(status == SB_INVALID_INPUT ? 404 : 500,
+                status == SB_INVALID_INPUT ? f.message() : "Internal server error");
 }
 
 bool known_kind(const std::string &kind) {
   return kind == "stt" || kind == "llm" || kind == "tts";
 }
 
-server::Response providers(const server::Request &r, const std::vector<std::string> &p, const HostViews &v) {
-  if (v.providers == nullptr) return detail(503, "the host offers no provider view");
+// The owner of a session, or nullopt when there is none (or the host's view
+// failed).
+std::optional<nlohmann::json> session_view(const HostViews &v, const std::string &id) {
+  Text text;
   Failure f;
-  if (p.size() == 1) {
-    if (r.method != "GET") return detail(405, "Method Not Allowed");
+  if (v.sessions->get(v.sessions->ctx, id.c_str(), text.sink(), &f.error) != SB_OK) return std::nullopt;
+  auto view = nlohmann::json::parse(text.value, nullptr, false);
+  if (view.is_discarded()) return std::nullopt;
+  return view;
+}
+
+void add_provider_routes(server::Router &router, const HostViews &v) {
+  router.add("GET", "/providers", Access::user, [v](const Call &) {
+    if (v.providers == nullptr) return detail(503, "the host offers no provider view");
     Text text;
+    Failure f;
     const auto status = v.providers->view(v.providers->ctx, text.sink(), &f.error);
     return status == SB_OK ? json(200, text.value) : failed(status, f);
-  }
-  const std::string &kind = p[1];
-  if (!known_kind(kind)) return detail(400, "Invalid provider type: " + kind + " (one of stt, llm, tts)");
+  });
   // POST /providers/{type}/reset, and beyond the document
   // POST /providers/{type}/{name}/reset and /force-open.
-  const bool whole_kind = p.size() == 3;
-  const std::string action = p.back();
-  if (r.method != "POST" || (p.size() != 3 && p.size() != 4) || (action != "reset" && action != "force-open") ||
-      (whole_kind && action != "reset")) {
-    return detail(404, "Not Found");
-  }
-  const char *name = whole_kind ? nullptr : p[2].c_str();
-  const auto status = action == "reset" ? v.providers->reset(v.providers->ctx, kind.c_str(), name, &f.error)
-                                        : v.providers->force_open(v.providers->ctx, kind.c_str(), name, &f.error);
-  if (status != SB_OK) return failed(status, f);
-  nlohmann::json body = {{"status", "ok"}, {"provider_type", kind}};
-  if (!whole_kind) body["provider"] = p[2];
-  body["message"] = action == "reset" ? "Circuit breaker reset" : "Circuit breaker forced open";
-  return ok(body);
+  const auto act = [v](const Call &c, bool reset) {
+    if (v.providers == nullptr) return detail(503, "the host offers no provider view");
+    const std::string &kind = c.param("kind");
+    if (!known_kind(kind)) return detail(400, "Invalid provider type: " + kind + " (one of stt, llm, tts)");
+    const std::string &name = c.param("name");
+    Failure f;
+    const char *n = name.empty() ? nullptr : name.c_str();
+    const auto status = reset ? v.providers->reset(v.providers->ctx, kind.c_str(), n, &f.error)
+                              : v.providers->force_open(v.providers->ctx, kind.c_str(), n, &f.error);
+    if (status != SB_OK) return failed(status, f);
+    nlohmann::json body = {{"status", "ok"}, {"provider_type", kind}};
+    if (n != nullptr) body["provider"] = name;
+    body["message"] = reset ? "Circuit breaker reset" : "Circuit breaker forced open";
+    return ok(body);
+  };
+  const server::RouteOptions changes{.changes_state = true};
+  router.add(
+      "POST", "/providers/{kind}/reset", Access::admin, [act](const Call &c) { return act(c, true); }, changes);
+  router.add(
+      "POST", "/providers/{kind}/{name}/reset", Access::admin, [act](const Call &c) { return act(c, true); }, changes);
+  router.add(
+      "POST", "/providers/{kind}/{name}/force-open", Access::admin, [act](const Call &c) { return act(c, false); },
+      changes);
 }
 
-server::Response sessions(const server::Request &r, const std::vector<std::string> &p, const HostViews &v) {
-  if (v.sessions == nullptr) return detail(503, "the host offers no sessions");
-  const auto *s = v.sessions;
-  Failure f;
-  if (p.size() == 1) {
-    if (r.method != "GET") return detail(405, "Method Not Allowed");
+void add_session_routes(server::Router &router, const HostViews &v) {
+  router.add("GET", "/sessions", Access::user, [v](const Call &c) {
     Text text;
-    const auto status = s->list(s->ctx, text.sink(), &f.error);
+    Failure f;
+    const auto status = v.sessions->list(v.sessions->ctx, text.sink(), &f.error);
+    if (status != SB_OK) return failed(status, f);
+    auto all = nlohmann::json::parse(text.value, nullptr, false);
+    if (all.is_discarded()) return detail(500, "Internal server error");
+    nlohmann::json mine = nlohmann::json::array();
+    for (auto &s : all.value("sessions", nlohmann::json::array())) {
+      if (may_see(c.who, s.value("owner", ""))) mine.push_back(std::move(s));
+    }
+    return ok({{"count", mine.size()}, {"sessions", mine}});
+  });
+  router.add("DELETE", "/sessions/cleanup", Access::admin,
+             [v](const Call &) {
+               Text text;
+               Failure f;
+               const auto status = v.sessions->remove_all(v.sessions->ctx, text.sink(), &f.error);
+               if (status != SB_OK) return failed(status, f);
+               const auto deleted = nlohmann::json::parse(text.value, nullptr, false).value("deleted", 0);
+               return ok({{"status", "ok"}, {"message", "All sessions cleaned up"}, {"deleted", deleted}});
+             },
+             {.changes_state = true});
+  // Another subject's session is "not found": its existence is not told.
+  router.add("GET", "/sessions/{session_id}", Access::user, [v](const Call &c) {
+    const std::string &id = c.param("session_id");
+    if (!valid_session_id(id)) return detail(400, "Invalid session id");
+    const auto view = session_view(v, id);
+    if (!view || !may_see(c.who, view->value("owner", ""))) return detail(404, "Session not found");
+    return ok(*view);
+  });
+  router.add("DELETE", "/sessions/{session_id}", Access::user,
+             [v](const Call &c) {
+               const std::string &id = c.param("session_id");
+               if (!valid_session_id(id)) return detail(400, "Invalid session id");
+               const auto view = session_view(v, id);
+               if (!view || !may_see(c.who, view->value("owner", ""))) return detail(404, "Session not found");
+               Failure f;
+               if (v.sessions->remove(v.sessions->ctx, id.c_str(), &f.error) != SB_OK)
+                 return detail(404, "Session not found");
+               return ok({{"status", "deleted"}, {"session_id", id}});
+             },
+             {.changes_state = true});
+}
+
+void add_metric_routes(server::Router &router, const HostViews &v, std::function<std::uint64_t()> api_requests) {
+  const auto prometheus = [v]() {
+    Text text;
+    Failure f;
+    const auto status = v.admin->prometheus(v.admin->ctx, text.sink(), &f.error);
+    if (status != SB_OK) return failed(status, f);
+    return Response{200, "text/plain; version=0.0.4; charset=utf-8", text.value, {}};
+  };
+  router.add("GET", "/metrics", Access::user, [v, prometheus, api_requests](const Call &c) {
+    if (v.admin == nullptr) return detail(503, "the host offers no metrics");
+    // Prometheus text only when the client ranks it above JSON (a scraper
+    // does; axios's "application/json, text/plain, */*" does not).
+    const auto type = server::preferred_type(c.request.header("accept"),
+                                             {"application/json", "text/plain", "application/openmetrics-text"});
+    if (type == "text/plain" || type == "application/openmetrics-text") return prometheus();
+    Text text;
+    Failure f;
+    const auto status = v.admin->metrics(v.admin->ctx, text.sink(), &f.error);
+    if (status != SB_OK) return failed(status, f);
+    auto body = nlohmann::json::parse(text.value, nullptr, false);
+    if (body.is_discarded()) return detail(500, "Internal server error");
+    body["provider_calls"] = body.value("total_requests", 0);
+    body["total_requests"] = api_requests();
+    return ok(body);
+  });
+  router.add("GET", "/metrics/prometheus", Access::user, [v, prometheus](const Call &) {
+    if (v.admin == nullptr) return detail(503, "the host offers no metrics");
+    return prometheus();
+  });
+  router.add("GET", "/metrics/recent", Access::user, [v](const Call &) {
+    if (v.admin == nullptr) return detail(503, "the host offers no metrics");
+    Text text;
+    Failure f;
+    const auto status = v.admin->metrics_recent(v.admin->ctx, text.sink(), &f.error);
     return status == SB_OK ? json(200, text.value) : failed(status, f);
-  }
-  if (p.size() != 2) return detail(404, "Not Found");
-  if (p[1] == "cleanup" && r.method == "DELETE") {
-    Text text;
-    const auto status = s->remove_all(s->ctx, text.sink(), &f.error);
-    if (status != SB_OK) return failed(status, f);
-    const auto deleted = nlohmann::json::parse(text.value).value("deleted", 0);
-    return ok({{"status", "ok"}, {"message", "All sessions cleaned up"}, {"deleted", deleted}});
-  }
-  if (r.method == "GET") {
-    Text text;
-    const auto status = s->get(s->ctx, p[1].c_str(), text.sink(), &f.error);
-    return status == SB_OK ? json(200, text.value) : detail(404, "Session not found");
-  }
-  if (r.method == "DELETE") {
-    const auto status = s->remove(s->ctx, p[1].c_str(), &f.error);
-    if (status != SB_OK) return detail(404, "Session not found");
-    return ok({{"status", "deleted"}, {"session_id", p[1]}});
-  }
-  return detail(405, "Method Not Allowed");
+  });
 }
 
-bool wants_prometheus(const server::Request &r) {
-  const std::string accept = r.header("accept");
-  return accept.find("text/plain") != std::string::npos || accept.find("openmetrics") != std::string::npos;
-}
-
-server::Response metrics(const server::Request &r, const std::vector<std::string> &p, const HostViews &v) {
-  if (v.admin == nullptr) return detail(503, "the host offers no metrics");
-  if (r.method != "GET") return detail(405, "Method Not Allowed");
-  const auto *a = v.admin;
-  Failure f;
-  Text text;
-  if ((p.size() == 1 && wants_prometheus(r)) || (p.size() == 2 && p[1] == "prometheus")) {
-    const auto status = a->prometheus(a->ctx, text.sink(), &f.error);
-    if (status != SB_OK) return failed(status, f);
-    return {200, "text/plain; version=0.0.4; charset=utf-8", text.value, {}};
-  }
-  sb_status status;
-  if (p.size() == 1) {
-    status = a->metrics(a->ctx, text.sink(), &f.error);
-  } else if (p.size() == 2 && p[1] == "recent") {
-    status = a->metrics_recent(a->ctx, text.sink(), &f.error);
-  } else {
-    return detail(404, "Not Found");
-  }
-  return status == SB_OK ? json(200, text.value) : failed(status, f);
-}
-
-server::Response cache(const server::Request &r, const std::vector<std::string> &p, const HostViews &v) {
-  if (v.admin == nullptr) return detail(503, "the host offers no cache view");
-  const auto *a = v.admin;
-  Failure f;
-  if (p.size() == 2 && p[1] == "stats" && r.method == "GET") {
+void add_admin_routes(server::Router &router, const HostViews &v) {
+  router.add("GET", "/cache/stats", Access::user, [v](const Call &) {
+    if (v.admin == nullptr) return detail(503, "the host offers no cache view");
     Text text;
-    const auto status = a->cache_stats(a->ctx, text.sink(), &f.error);
+    Failure f;
+    const auto status = v.admin->cache_stats(v.admin->ctx, text.sink(), &f.error);
     if (status == SB_INVALID_INPUT) return detail(404, f.message());
     return status == SB_OK ? json(200, text.value) : failed(status, f);
-  }
-  if (p.size() == 2 && p[1] == "clear" && r.method == "DELETE") {
-    const auto status = a->cache_clear(a->ctx, &f.error);
-    if (status == SB_INVALID_INPUT) return detail(404, f.message());
-    if (status != SB_OK) return failed(status, f);
-    return ok({{"status", "ok"}, {"message", "Cache cleared"}});
-  }
-  return detail(p.size() == 2 && (p[1] == "stats" || p[1] == "clear") ? 405 : 404,
-                p.size() == 2 && (p[1] == "stats" || p[1] == "clear") ? "Method Not Allowed" : "Not Found");
+  });
+  router.add("DELETE", "/cache/clear", Access::admin,
+             [v](const Call &) {
+               if (v.admin == nullptr) return detail(503, "the host offers no cache view");
+               Failure f;
+               const auto status = v.admin->cache_clear(v.admin->ctx, &f.error);
+               if (status == SB_INVALID_INPUT) return detail(404, f.message());
+               if (status != SB_OK) return failed(status, f);
+               return ok({{"status", "ok"}, {"message", "Cache cleared"}});
+             },
+             {.changes_state = true});
+  // A reload reads files and starts plugins: off the I/O threads.
+  router.add("POST", "/admin/reload", Access::admin,
+             [v](const Call &) {
+               if (v.admin == nullptr) return detail(503, "the host cannot reload");
+               Failure f;
+               const auto status = v.admin->reload(v.admin->ctx, &f.error);
+               if (status == SB_INVALID_INPUT) return detail(400, "reload refused: " + f.message());
+               if (status != SB_OK) return failed(status, f);
+               return ok({{"status", "ok"}, {"message", "Configuration reloaded"}});
+             },
+             {.changes_state = true, .may_block = true});
 }
 
 }  // namespace
 
-server::Response route(const server::Request &r, const HostViews &v) {
-  const auto p = split_path(r.path);
-  Failure f;
-  if (p.empty()) {
-    if (r.method != "GET") return detail(405, "Method Not Allowed");
+void add_rest_routes(server::Router &router, const HostViews &v, std::function<std::uint64_t()> api_requests) {
+  router.add("GET", "/", Access::open, [](const Call &) {
     return ok({{"status", "ok"}, {"version", "1.0.0"}, {"message", "Voice Assistant API"}});
-  }
-  const std::string &top = p[0];
-  if (top == "health" && p.size() == 1) {
-    if (r.method != "GET") return detail(405, "Method Not Allowed");
+  });
+  router.add("GET", "/health", Access::open, [v](const Call &) {
     if (v.admin == nullptr) return detail(503, "the host offers no health view");
     Text text;
+    Failure f;
     const auto status = v.admin->health(v.admin->ctx, text.sink(), &f.error);
     return status == SB_OK ? json(200, text.value) : failed(status, f);
-  }
-  if (top == "providers") return providers(r, p, v);
-  if (top == "sessions") return sessions(r, p, v);
-  if (top == "metrics" && p.size() <= 2) return metrics(r, p, v);
-  if (top == "cache") return cache(r, p, v);
-  if (top == "openapi.json" && p.size() == 1) {
-    if (r.method != "GET") return detail(405, "Method Not Allowed");
-    return json(200, openapi_document());
-  }
-  if (top == "admin" && p.size() == 2 && p[1] == "reload") {
-    if (r.method != "POST") return detail(405, "Method Not Allowed");
-    if (v.admin == nullptr) return detail(503, "the host cannot reload");
-    const auto status = v.admin->reload(v.admin->ctx, &f.error);
-    if (status == SB_INVALID_INPUT) return detail(400, "reload refused: " + f.message());
-    if (status != SB_OK) return failed(status, f);
-    return ok({{"status", "ok"}, {"message", "Configuration reloaded"}});
-  }
-  return detail(404, "Not Found");
+  });
+  router.add("GET", "/openapi.json", Access::open, [](const Call &) { return json(200, openapi_document()); });
+  add_provider_routes(router, v);
+  add_session_routes(router, v);
+  add_metric_routes(router, v, std::move(api_requests));
+  add_admin_routes(router, v);
 }
 
 }  // namespace voice_api

@@ -11,20 +11,26 @@ namespace voice_api {
 
 namespace server = switchboard::server;
 
-VoiceSocket::VoiceSocket(const HostViews &views, std::string session_id, SocketSettings settings)
+VoiceSocket::VoiceSocket(const HostViews &views, std::string session_id, SocketSettings settings, server::Identity who,
+                         std::function<bool(const server::Identity &)> allow, std::function<void()> released)
     : views_(views),
       session_id_(std::move(session_id)),
       settings_(settings),
+      who_(std::move(who)),
+      allow_(std::move(allow)),
+      released_(std::move(released)),
       tokens_(settings.message_burst),
       refilled_(std::chrono::steady_clock::now()) {
   events_.struct_size = sizeof events_;
   events_.user = this;
   events_.on_event = &VoiceSocket::on_event;
   events_.on_audio = &VoiceSocket::on_audio;
+  events_.on_replaced = &VoiceSocket::on_replaced;
 }
 
 VoiceSocket::~VoiceSocket() {
   closed();
+  if (released_) released_();
 }
 
 void VoiceSocket::bind(server::SocketHandlers &handlers,
@@ -40,8 +46,16 @@ void VoiceSocket::opened(std::shared_ptr<server::Socket> socket) {
   socket_ = std::move(socket);
   Text id;
   Failure f;
-  attachment_ = views_.sessions->attach(views_.sessions->ctx, session_id_.c_str(), &events_, id.sink(), &f.error);
-  if (attachment_ == nullptr) {
+  const bool owned = views_.sessions->struct_size > offsetof(sb_sessions_ext, attach_as);
+  attachment_ = owned
+                    ? views_.sessions->attach_as(views_.sessions->ctx, session_id_.c_str(), who_.subject.c_str(),
+                                                 who_.role == server::Role::admin, &events_, id.sink(), &f.error)
+                    : views_.sessions->attach(views_.sessions->ctx, session_id_.c_str(), &events_, id.sink(), &f.error);
+  if (attachment_ == nullptr && f.message() == "owned") {
+    // Made by another subject between the upgrade's check and now.
+    error("Session not found", "session_not_found");
+    socket_->close(1008, "session not found");
+  } else if (attachment_ == nullptr) {
     error("cannot open the session: " + f.message(), "session_unavailable");
     socket_->close(1011, "session unavailable");
   }
@@ -56,6 +70,7 @@ void VoiceSocket::closed() {
 }
 
 bool VoiceSocket::within_rate() {
+  if (allow_ && !allow_(who_)) return false;
   if (settings_.messages_per_second <= 0) return true;
   const auto now = std::chrono::steady_clock::now();
   const double elapsed = std::chrono::duration<double>(now - refilled_).count();
@@ -154,6 +169,15 @@ bool VoiceSocket::audio(std::string_view bytes) {
 
 void VoiceSocket::on_event(void *user, const char *json, std::size_t size) {
   static_cast<VoiceSocket *>(user)->event(std::string_view(json, size));
+}
+
+// A later connection took the session (docs/voice-api.md): this client is
+// told and closed; its audio no longer reaches the session.
+void VoiceSocket::on_replaced(void *user) {
+  auto *self = static_cast<VoiceSocket *>(user);
+  if (!self->socket_) return;
+  self->error("Another connection took this session", "session_replaced");
+  self->socket_->close(4409, "session replaced");
 }
 
 void VoiceSocket::on_audio(void *user, const std::int16_t *samples, std::size_t count, std::uint32_t rate) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "host_views.hpp"
+#include "switchboard/server/auth.hpp"
 #include "switchboard/server/server.hpp"
 
 namespace voice_api {
@@ -22,7 +23,12 @@ struct SocketSettings {
 
 class VoiceSocket : public std::enable_shared_from_this<VoiceSocket> {
  public:
-  VoiceSocket(const HostViews &views, std::string session_id, SocketSettings settings);
+  // `who` is the client; `allow` says whether its subject may send one more
+  // message (all its sockets together); `released` runs once, when the
+  // socket goes (its live-session count).
+  VoiceSocket(const HostViews &views, std::string session_id, SocketSettings settings,
+              switchboard::server::Identity who, std::function<bool(const switchboard::server::Identity &)> allow,
+              std::function<void()> released);
   ~VoiceSocket();
 
   // The server's handlers for this socket.
@@ -41,11 +47,15 @@ class VoiceSocket : public std::enable_shared_from_this<VoiceSocket> {
   // From the session (sb_session_events).
   static void on_event(void *user, const char *json, std::size_t size);
   static void on_audio(void *user, const std::int16_t *samples, std::size_t count, std::uint32_t rate);
+  static void on_replaced(void *user);
   void event(std::string_view json);
 
   HostViews views_;
   std::string session_id_;
   SocketSettings settings_;
+  switchboard::server::Identity who_;
+  std::function<bool(const switchboard::server::Identity &)> allow_;
+  std::function<void()> released_;
   std::shared_ptr<switchboard::server::Socket> socket_;
   void *attachment_ = nullptr;
   sb_session_events events_{};

@@ -85,8 +85,16 @@ http::response<http::string_body> response_of(const Response &r, unsigned versio
   return res;
 }
 
-Response detail(int status, const std::string &message) {
+Response default_error(int status, const std::string &message) {
   return {status, "application/json", nlohmann::json{{"detail", message}}.dump(), {}};
+}
+
+// Whether a read failed because the request broke HTTP (answered 400),
+// rather than because the client went away or timed out.
+bool malformed(const beast::error_code &ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category() &&
+         ec != http::error::end_of_stream && ec != http::error::partial_message && ec != http::error::body_limit &&
+         ec != http::error::header_limit;
 }
 
 }  // namespace
@@ -184,7 +192,11 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
 };
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
-  Impl(Hooks h, Limits l, unsigned n) : hooks(std::move(h)), limits(l), threads(std::max(1U, n)) {}
+  Impl(Hooks h, Limits l, unsigned n) : hooks(std::move(h)), limits(std::move(l)), threads(std::max(1U, n)) {
+    if (!hooks.error) hooks.error = default_error;
+  }
+
+  Response error(int status, const std::string &message) const { return hooks.error(status, message); }
 
   Hooks hooks;
   Limits limits;
@@ -200,9 +212,13 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   std::uint64_t next_id = 0;
   std::unordered_map<std::uint64_t, std::function<void()>> closers;  // live connections
   std::unordered_map<std::string, std::size_t> per_ip;
+  // Blocking work (Response::later) runs here, never on the I/O threads.
+  asio::thread_pool blocking{2};
+  std::atomic<int> refusing{0};  // connections being told 503
 
   // Counts a connection from `ip`; false when that address has too many.
   bool admit(const std::string &ip) {
+    if (limits.per_ip_exempt && limits.per_ip_exempt(ip)) return true;
     std::lock_guard lock(mutex);
     auto &n = per_ip[ip];
     if (n >= limits.max_connections_per_ip) return false;
@@ -210,6 +226,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     return true;
   }
   void release(const std::string &ip) {
+    if (limits.per_ip_exempt && limits.per_ip_exempt(ip)) return;
     std::lock_guard lock(mutex);
     const auto it = per_ip.find(ip);
     if (it != per_ip.end() && --it->second == 0) per_ip.erase(it);
@@ -237,7 +254,15 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       const auto peer = socket.remote_endpoint(ec);
       const std::string ip = ec ? std::string() : peer.address().to_string();
       if (open.load() >= limits.max_connections || !admit(ip)) {
-        socket.close(ec);
+        // Told why, with a bounded number of such answers at once; past
+        // that the connection is closed at once.
+        if (refusing.load() < 64) {
+          ++refusing;
+          const auto executor = socket.get_executor();
+          asio::co_spawn(executor, refuse(shared_from_this(), std::move(socket)), asio::detached);
+        } else {
+          socket.close(ec);
+        }
         continue;
       }
       // Small messages (acknowledgements, events) leave at once: no Nagle
@@ -247,6 +272,50 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       const auto executor = socket.get_executor();
       asio::co_spawn(executor, serve(shared_from_this(), std::move(socket), ip), asio::detached);
     }
+  }
+
+  // 503 with Retry-After to a connection over the caps, then a brief
+  // lingering close so the client reads it rather than a reset.
+  static awaitable<void> refuse(std::shared_ptr<Impl> self, tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::error_code ec;
+    Response busy = self->error(503, "Too many connections; try again shortly");
+    busy.headers.emplace_back("Retry-After", "1");
+    auto res = response_of(busy, 11, false);
+    stream.expires_after(std::chrono::seconds(1));
+    co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    char sink[1024];
+    for (int i = 0; i < 64 && !ec; ++i) {
+      co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+    }
+    stream.socket().close(ec);
+    --self->refusing;
+  }
+
+  // What a handler answers; Response::later runs on the blocking pool.
+  static awaitable<Response> answer(std::shared_ptr<Impl> self, const Request &request) {
+    Response out;
+    try {
+      out = self->hooks.handle ? self->hooks.handle(request) : self->error(404, "Not Found");
+      if (out.later) {
+        auto later = std::move(out.later);
+        out = co_await asio::co_spawn(
+            self->blocking.get_executor(),
+            [self, later = std::move(later)]() -> awaitable<Response> {
+              try {
+                co_return later();
+              } catch (const std::exception &) {
+                co_return self->error(500, "Internal server error");
+              }
+            },
+            use_awaitable);
+      }
+    } catch (const std::exception &) {
+      // The exception's text may name internals: it stays out of the body.
+      out = self->error(500, "Internal server error");
+    }
+    co_return out;
   }
 
   static awaitable<void> serve(std::shared_ptr<Impl> self, tcp::socket socket, std::string remote) {
@@ -267,15 +336,24 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         stream.expires_after(first ? self->limits.handshake_timeout : self->limits.idle_timeout);
         first = false;
         http::request_parser<http::string_body> parser;
-        parser.header_limit(16 * 1024);
+        parser.header_limit(static_cast<std::uint32_t>(self->limits.max_header_bytes));
         parser.body_limit(self->limits.max_body_bytes);
         beast::error_code read_error;
         co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, read_error));
+        std::optional<Response> refusal;
         if (read_error == http::error::body_limit) {
-          auto res = response_of(
-              detail(413, "request body larger than " + std::to_string(self->limits.max_body_bytes) + " bytes"), 11,
-              false);
-          co_await http::async_write(stream, res, use_awaitable);
+          refusal =
+              self->error(413, "request body larger than " + std::to_string(self->limits.max_body_bytes) + " bytes");
+        } else if (read_error == http::error::header_limit || read_error == http::error::buffer_overflow) {
+          refusal = self->error(
+              431, "request headers larger than " + std::to_string(self->limits.max_header_bytes) + " bytes");
+        } else if (read_error && malformed(read_error)) {
+          refusal = self->error(400, "malformed HTTP request: " + read_error.message());
+        }
+        if (refusal) {
+          auto res = response_of(*refusal, 11, false);
+          beast::error_code ignored;
+          co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ignored));
           break;
         }
         if (read_error) break;
@@ -284,7 +362,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         if (ws::is_upgrade(raw)) {
           std::function<void(std::shared_ptr<Socket>)> on_open;
           Response answer =
-              self->hooks.upgrade ? self->hooks.upgrade(request, handlers, on_open) : detail(404, "Not Found");
+              self->hooks.upgrade ? self->hooks.upgrade(request, handlers, on_open) : self->error(404, "Not Found");
           if (answer.status != 101) {
             auto res = response_of(answer, raw.version(), false);
             co_await http::async_write(stream, res, use_awaitable);
@@ -319,12 +397,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             message.consume(message.size());
           }
         }
-        Response answer;
-        try {
-          answer = self->hooks.handle ? self->hooks.handle(request) : detail(404, "Not Found");
-        } catch (const std::exception &e) {
-          answer = detail(500, std::string("internal error: ") + e.what());
-        }
+        const Response answer = co_await Impl::answer(self, request);
         const bool keep_alive = raw.keep_alive() && !self->stopping;
         auto res = response_of(answer, raw.version(), keep_alive);
         co_await http::async_write(stream, res, use_awaitable);
@@ -406,6 +479,7 @@ void Server::stop() {
     std::unique_lock lock(impl_->mutex);
     impl_->all_closed.wait_for(lock, std::chrono::seconds(10), [&] { return impl_->closers.empty(); });
   }
+  impl_->blocking.join();
   impl_->work.reset();
   impl_->io.stop();
   for (auto &t : impl_->workers) t.join();

@@ -18,6 +18,13 @@ typedef struct sb_transport_vtable {
   /* [main-thread, may block] Stops accepting, closes connections and returns
    * once no call into the host is in flight. */
   void (*stop)(void *instance);
+  /* ABI 1.3 (optional: check struct_size, may be NULL). [reload thread] The
+   * transport's config block changed at a reload (same name, plugin and
+   * listen): `config_json` is the new block, already validated. Applies what
+   * it can without dropping connections (credentials, at least: a key
+   * removed stops working, with the tokens it issued). SB_OK when all of it
+   * applied; SB_INVALID_INPUT with what still needs a restart. */
+  sb_status (*reconfigure)(void *instance, const char *config_json, size_t size, sb_error *err);
 } sb_transport_vtable;
 
 #ifdef __cplusplus

@@ -82,8 +82,8 @@ struct WithAuth : ::testing::Test {
   static void SetUpTestSuite() {
     server = std::make_unique<VoiceServer>(
         scripted_providers(),
-        "{auth: {enabled: true, api_keys: [{name: ops, key: admin-key-123456, role: admin}, "
-        "{name: app, key: user-key-1234567, role: user}]}}");
+        "{auth: {enabled: true, api_keys: [{name: ops, key: admin-key-0123456789abcdef0123456789, role: admin}, "
+        "{name: app, key: user-key-0123456789abcdef0123456789ab, role: user}]}}");
   }
   static void TearDownTestSuite() { server.reset(); }
   static std::unique_ptr<VoiceServer> server;
@@ -97,18 +97,29 @@ TEST_F(WithAuth, MissingOrWrongKeysAreRefusedAndRolesApply) {
   const auto none = http_request(port, "GET", "/sessions");
   EXPECT_EQ(none.status, 401);
   EXPECT_EQ(none.json()["detail"], "Not authenticated");
-  EXPECT_EQ(http_request(port, "GET", "/sessions", "", {{"X-API-Key", "wrong-key-000000"}}).status, 401);
-  EXPECT_EQ(http_request(port, "GET", "/sessions", "", {{"X-API-Key", "user-key-1234567"}}).status, 200);
-  EXPECT_EQ(http_request(port, "GET", "/sessions", "", {{"Authorization", "Bearer user-key-1234567"}}).status, 200);
+  EXPECT_EQ(http_request(port, "GET", "/sessions", "", {{"X-API-Key", "wrong-key-0123456789abcdef0123456789a"}}).status,
+            401);
+  EXPECT_EQ(http_request(port, "GET", "/sessions", "", {{"X-API-Key", "user-key-0123456789abcdef0123456789ab"}}).status,
+            200);
+  EXPECT_EQ(
+      http_request(port, "GET", "/sessions", "", {{"Authorization", "Bearer user-key-0123456789abcdef0123456789ab"}})
+          .status,
+      200);
   // Admin-only actions.
-  const auto forbidden = http_request(port, "DELETE", "/cache/clear", "", {{"X-API-Key", "user-key-1234567"}});
+  const auto forbidden =
+      http_request(port, "DELETE", "/cache/clear", "", {{"X-API-Key", "user-key-0123456789abcdef0123456789ab"}});
   EXPECT_EQ(forbidden.status, 403);
   EXPECT_EQ(forbidden.json()["detail"], "Admin role required");
-  EXPECT_EQ(http_request(port, "DELETE", "/cache/clear", "", {{"X-API-Key", "admin-key-123456"}}).status, 200);
-  EXPECT_EQ(http_request(port, "POST", "/providers/llm/reset", "", {{"X-API-Key", "user-key-1234567"}}).status, 403);
+  EXPECT_EQ(
+      http_request(port, "DELETE", "/cache/clear", "", {{"X-API-Key", "admin-key-0123456789abcdef0123456789"}}).status,
+      200);
+  EXPECT_EQ(
+      http_request(port, "POST", "/providers/llm/reset", "", {{"X-API-Key", "user-key-0123456789abcdef0123456789ab"}})
+          .status,
+      403);
   // A token from /auth/token carries its issuer's role.
-  const auto token =
-      http_request(port, "POST", "/auth/token", R"({"user_id":"u1"})", {{"X-API-Key", "user-key-1234567"}});
+  const auto token = http_request(port, "POST", "/auth/token", R"({"user_id":"u1"})",
+                                  {{"X-API-Key", "user-key-0123456789abcdef0123456789ab"}});
   ASSERT_EQ(token.status, 200);
   const std::string jwt = token.json()["token"];
   EXPECT_EQ(http_request(port, "GET", "/sessions", "", {{"Authorization", "Bearer " + jwt}}).status, 200);
@@ -123,13 +134,13 @@ TEST_F(WithAuth, WebSocketsNeedAKeyInTheQueryOrHeader) {
   refused = 0;
   WsClient wrong(server->port(), "/voice/auth-wrong?api_key=nope-nope-nope", {}, &refused);
   EXPECT_EQ(refused, 401);
-  WsClient query(server->port(), "/voice/auth-query?api_key=user-key-1234567");
+  WsClient query(server->port(), "/voice/auth-query?api_key=user-key-0123456789abcdef0123456789ab");
   ASSERT_TRUE(query.until("state_change"));
-  WsClient header(server->port(), "/voice/auth-header", {{"X-API-Key", "user-key-1234567"}});
+  WsClient header(server->port(), "/voice/auth-header", {{"X-API-Key", "user-key-0123456789abcdef0123456789ab"}});
   ASSERT_TRUE(header.until("state_change"));
   refused = 0;
-  WsClient origin(server->port(), "/voice/auth-origin?api_key=user-key-1234567", {{"Origin", "http://evil.example"}},
-                  &refused);
+  WsClient origin(server->port(), "/voice/auth-origin?api_key=user-key-0123456789abcdef0123456789ab",
+                  {{"Origin", "http://evil.example"}}, &refused);
   EXPECT_EQ(refused, 403) << "origins outside the allowlist are refused";
 }
 

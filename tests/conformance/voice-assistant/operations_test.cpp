@@ -63,7 +63,8 @@ TEST(Operations, ReloadAppliesAnEditedConfigAndRefusesABrokenOne) {
   const std::string before = "Hi! How can I help you today?";
   text.replace(text.find(before), before.size(), "Reloaded reply.");
   std::ofstream(server.config()) << text;
-  const auto reloaded = http_request(server.port(), "POST", "/admin/reload");
+  const auto reloaded =
+      http_request(server.port(), "POST", "/admin/reload", "", {{"Content-Type", "application/json"}});
   EXPECT_EQ(reloaded.status, 200) << reloaded.body;
   WsClient ws(server.port(), "/voice/reloaded");
   ASSERT_TRUE(ws.until("state_change"));
@@ -77,7 +78,7 @@ TEST(Operations, ReloadAppliesAnEditedConfigAndRefusesABrokenOne) {
   EXPECT_EQ(answer, "Reloaded reply.");
 
   std::ofstream(server.config()) << text << "llm: not a list\n";
-  const auto refused = http_request(server.port(), "POST", "/admin/reload");
+  const auto refused = http_request(server.port(), "POST", "/admin/reload", "", {{"Content-Type", "application/json"}});
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.json()["detail"].get<std::string>().find("reload refused"), std::string::npos);
   EXPECT_EQ(http_request(server.port(), "GET", "/health").json()["status"], "healthy") << "the running config stays";

@@ -8,6 +8,9 @@
 namespace switchboard::test {
 namespace {
 
+// A state-changing POST says it is not a cross-site form (docs/security.md).
+const std::map<std::string, std::string> kJson = {{"Content-Type", "application/json"}};
+
 struct Rest : ::testing::Test {
   static void SetUpTestSuite() { server = std::make_unique<VoiceServer>(scripted_providers()); }
   static void TearDownTestSuite() { server.reset(); }
@@ -46,17 +49,17 @@ TEST_F(Rest, ProvidersAndTheirReset) {
     EXPECT_EQ(p["summary"][kind]["available_count"], 1);
   }
   // Beyond the document: one provider forced open, then the documented reset closes it.
-  EXPECT_EQ(call("POST", "/providers/llm/scripted/force-open").status, 200);
+  EXPECT_EQ(call("POST", "/providers/llm/scripted/force-open", "", kJson).status, 200);
   EXPECT_EQ(call("GET", "/providers").json()["providers"]["llm"]["providers"][0]["circuit"]["state"], "open");
   EXPECT_EQ(call("GET", "/health").json()["providers"]["llm"], "unhealthy");
-  const auto reset = call("POST", "/providers/llm/reset");
+  const auto reset = call("POST", "/providers/llm/reset", "", kJson);
   EXPECT_EQ(reset.status, 200);
   EXPECT_EQ(reset.json()["provider_type"], "llm");
   EXPECT_EQ(call("GET", "/providers").json()["providers"]["llm"]["providers"][0]["circuit"]["state"], "closed");
-  const auto bad = call("POST", "/providers/video/reset");
+  const auto bad = call("POST", "/providers/video/reset", "", kJson);
   EXPECT_EQ(bad.status, 400);
   EXPECT_TRUE(bad.json()["detail"].is_string());
-  EXPECT_EQ(call("POST", "/providers/llm/nobody/reset").status, 404);
+  EXPECT_EQ(call("POST", "/providers/llm/nobody/reset", "", kJson).status, 404);
 }
 
 TEST_F(Rest, SessionsListGetDeleteAndCleanup) {
@@ -162,7 +165,8 @@ TEST_F(Rest, CorsAllowsTheConfiguredOriginOnly) {
   EXPECT_EQ(allowed.headers.at("access-control-allow-origin"), "http://localhost:3000");
   const auto other = call("GET", "/health", "", {{"Origin", "http://evil.example"}});
   EXPECT_EQ(other.headers.count("access-control-allow-origin"), 0U);
-  const auto preflight = call("OPTIONS", "/sessions", "", {{"Origin", "http://localhost:3000"}});
+  const auto preflight = call("OPTIONS", "/sessions/abc", "",
+                              {{"Origin", "http://localhost:3000"}, {"Access-Control-Request-Method", "DELETE"}});
   EXPECT_EQ(preflight.status, 204);
   EXPECT_NE(preflight.headers.at("access-control-allow-methods").find("DELETE"), std::string::npos);
   EXPECT_EQ(call("OPTIONS", "/sessions", "", {{"Origin", "http://evil.example"}}).status, 403);

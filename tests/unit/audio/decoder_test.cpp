@@ -143,3 +143,36 @@ TEST(Decoder, WavRoundTripsAtEveryApiRate) {
 
 }  // namespace
 }  // namespace switchboard::audio
+
+namespace switchboard::audio {
+namespace {
+
+// A small upload that would expand past the limit costs no more than the
+// limit: decoding stops there (or before, at the declared duration).
+TEST(Decoder, AnUploadPastItsLimitIsRefusedWithoutDecodingPastIt) {
+  for (const char *name : {"formats/hello.ogg", "formats/hello.mp3", "formats/hello.webm"}) {
+    const std::size_t limit = kPipelineRate / 4;  // 250 ms of a ~2.5 s recording
+    std::vector<std::int16_t> out;
+    std::string error;
+    EXPECT_FALSE(decode(test::speech_bytes(name), out, error, limit)) << name;
+    EXPECT_NE(error.find("too long"), std::string::npos) << name << ": " << error;
+    EXPECT_LE(out.size(), limit) << name << ": decoded past the limit";
+    // With room enough, the same upload decodes whole.
+    out.clear();
+    EXPECT_TRUE(decode(test::speech_bytes(name), out, error, 10 * kPipelineRate)) << name << ": " << error;
+    EXPECT_GT(out.size(), limit);
+  }
+}
+
+TEST(Decoder, AStreamsLimitHoldsPerChunk) {
+  const auto bytes = test::speech_bytes("formats/hello.webm");
+  StreamDecoder stream(kPipelineRate / 4);
+  std::vector<std::int16_t> out;
+  std::string error;
+  EXPECT_FALSE(stream.push(bytes, out, error));
+  EXPECT_NE(error.find("too long"), std::string::npos) << error;
+  EXPECT_LE(out.size(), kPipelineRate / 4);
+}
+
+}  // namespace
+}  // namespace switchboard::audio

@@ -36,6 +36,9 @@ typedef struct sb_session_events {
   /* Speech for the client: mono s16 at sample_rate, sentence by sentence in
    * order. The samples are valid during the call. */
   void (*on_audio)(void *user, const int16_t *samples, size_t count, uint32_t sample_rate);
+  /* ABI 1.3 (optional, may be NULL): a later attachment took the session;
+   * no event follows. The transport tells its client and closes. */
+  void (*on_replaced)(void *user);
 } sb_session_events;
 
 typedef struct sb_sessions_ext {
@@ -76,6 +79,14 @@ typedef struct sb_sessions_ext {
   /* [any-thread] Samples of this attachment's session the audio path could
    * not keep up with and dropped, since the session started. */
   uint64_t (*dropped_samples)(void *attachment);
+  /* ABI 1.3 (check struct_size). [any-thread] attach for a client acting as
+   * `owner` (a key's or a token's subject): a session it makes is stored as
+   * owner's; a session that exists and belongs to another owner is refused
+   * (NULL, err "owned"), unless any_owner (an admin). list and get show each
+   * session's "owner". The attachment replaced, if any, hears on_replaced
+   * and takes no more audio. */
+  void *(*attach_as)(void *ctx, const char *session_id, const char *owner, bool any_owner,
+                     const sb_session_events *events, sb_sink id_out, sb_error *err);
 } sb_sessions_ext;
 
 #ifdef __cplusplus

@@ -303,8 +303,19 @@ struct TransportBridge {
     }
   }
 
+  static sb_status reconfigure(void *instance, const char *config_json, std::size_t size, sb_error *err) noexcept {
+    try {
+      object_of<T>(instance).reconfigure(nlohmann::json::parse(std::string_view(config_json, size)));
+      return SB_OK;
+    } catch (...) {
+      const Outcome outcome = outcome_of_current_exception();
+      outcome.fill(err);
+      return static_cast<sb_status>(outcome.status);
+    }
+  }
+
   static const sb_transport_vtable *vtable() {
-    static const sb_transport_vtable table{sizeof(sb_transport_vtable), &start, &stop};
+    static const sb_transport_vtable table{sizeof(sb_transport_vtable), &start, &stop, &reconfigure};
     return &table;
   }
 };

@@ -25,6 +25,10 @@ struct Limits {
   std::size_t max_connections_per_ip = 1000;  // open at once from one address
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds idle_timeout{120000};  // HTTP keep-alive; WebSocket with no message either way
+  std::size_t max_header_bytes = 16 * 1024;        // past it: 431
+  // Peers not held to max_connections_per_ip (trusted proxies, whose
+  // connections carry many clients).
+  std::function<bool(const std::string &ip)> per_ip_exempt;
 };
 
 struct Request {
@@ -33,7 +37,7 @@ struct Request {
   std::string path;    // without the query, percent-decoded
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> headers;  // names lower-cased
-  std::string body;
+  std::string body = {};
   std::string remote;  // the peer's address
 
   std::string header(const std::string &lower_name) const {
@@ -45,8 +49,11 @@ struct Request {
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body = {};
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  // When set, the server calls it off the I/O threads (it may block, e.g. a
+  // reload) and sends what it returns instead.
+  std::function<Response()> later = nullptr;
 };
 
 // One accepted WebSocket. Sends are queued and leave in order; a socket
@@ -83,6 +90,9 @@ class Server {
     std::function<Response(const Request &, SocketHandlers &handlers,
                            std::function<void(std::shared_ptr<Socket>)> &on_open)>
         upgrade;
+    // How the server writes its own refusals (400, 413, 431, 500, 503) in
+    // the transport's error format; {"detail": message} when unset.
+    std::function<Response(int status, const std::string &message)> error;
   };
 
   Server(Hooks hooks, Limits limits, unsigned threads = 1);

@@ -1,31 +1,30 @@
-#include "rate_limiter.hpp"
+#include "switchboard/server/rate_limiter.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace voice_api {
+namespace switchboard::server {
 
 bool RateLimiter::allow(const std::string &who, Clock::time_point now, int &retry_after) {
-  if (per_minute_ <= 0) return true;
-  const double per_second = per_minute_ / 60.0;
+  if (per_second_ <= 0) return true;
   std::lock_guard lock(mutex_);
   // Full buckets of clients gone for a while are forgotten.
   if (now - pruned_ > std::chrono::minutes(5)) {
     std::erase_if(buckets_, [&](const auto &item) { return now - item.second.refilled > std::chrono::minutes(5); });
     pruned_ = now;
   }
-  auto [it, made] = buckets_.try_emplace(who, Bucket{per_minute_, now});
+  auto [it, made] = buckets_.try_emplace(who, Bucket{burst_, now});
   Bucket &b = it->second;
-  if (!made) {
-    b.tokens = std::min(per_minute_, b.tokens + std::chrono::duration<double>(now - b.refilled).count() * per_second);
+  if (!made && now > b.refilled) {
+    b.tokens = std::min(burst_, b.tokens + std::chrono::duration<double>(now - b.refilled).count() * per_second_);
     b.refilled = now;
   }
   if (b.tokens >= 1) {
     b.tokens -= 1;
     return true;
   }
-  retry_after = std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / per_second)));
+  retry_after = std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / per_second_)));
   return false;
 }
 
-}  // namespace voice_api
+}  // namespace switchboard::server
