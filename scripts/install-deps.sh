@@ -26,6 +26,9 @@ packages=(
   # benchmark comparisons: the lock-free queue next to the ring, and
   # PocketSphinx's own command-line decoder next to the engine
   libconcurrentqueue-dev pocketsphinx
+  # security tests: nginx with TLS in front of the API (config/examples/nginx-tls.conf),
+  # a certificate made by openssl, requests made by curl
+  nginx-light openssl curl
 )
 
 missing=()
