@@ -46,7 +46,7 @@ std::string config_text() {
     << "}}\n"
     << "conversation: {cache_tts: false}\n"
     << "transports:\n  - {name: voice-api, plugin: transport-voice-api, listen: \"127.0.0.1:0\", config: {threads: 2, "
-       "limits: {requests_per_minute: 0, messages_per_second: 0, max_connections: 100000, "
+       "limits: {requests_per_minute: 0, messages_per_second: 0, max_connections: 100000, max_sessions: 100000, "
        "max_connections_per_ip: 100000}}}\n";
   return c.str();
 }

@@ -14,15 +14,23 @@ std::string lower(std::string s) {
   return s;
 }
 
-// "Host: name:port" or "[::1]:port" → the name, lower case.
-std::string host_name(const std::string &host) {
-  if (!host.empty() && host.front() == '[') return lower(host.substr(0, host.find(']') + 1));
-  return lower(host.substr(0, host.find(':')));
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
 }
 
-bool loopback_name(const std::string &name) {
-  return name == "localhost" || name == "[::1]" || name.rfind("127.", 0) == 0 ||
-         (name.size() > 10 && name.compare(name.size() - 10, 10, ".localhost") == 0);
+// "Host: name:port" or "[::1]:port" → the name.
+std::string_view host_name(std::string_view host) {
+  if (!host.empty() && host.front() == '[') return host.substr(0, host.find(']') + 1);
+  return host.substr(0, host.find(':'));
+}
+
+bool loopback_name(std::string_view name) {
+  return iequals(name, "localhost") || name == "[::1]" || name.substr(0, 4) == "127." ||
+         (name.size() > 10 && iequals(name.substr(name.size() - 10), ".localhost"));
 }
 
 // "https://a.example:8443" → "a.example:8443".
@@ -107,7 +115,7 @@ void Gateway::reauthorize(AuthSettings auth) {
 }
 
 void Gateway::bound(const std::string &address) {
-  listener_hosts_.push_back(host_name(address));
+  listener_hosts_.emplace_back(host_name(address));
 }
 
 Server::Hooks Gateway::hooks() {
@@ -127,26 +135,22 @@ bool Gateway::allow_message(const Identity &who) {
 }
 
 bool Gateway::host_allowed(const Request &r) const {
-  const std::string name = host_name(r.header("host"));
-  if (std::find(settings_.allowed_hosts.begin(), settings_.allowed_hosts.end(), "*") != settings_.allowed_hosts.end()) {
-    return true;
-  }
-  if (std::any_of(settings_.allowed_hosts.begin(), settings_.allowed_hosts.end(),
-                  [&](const std::string &h) { return lower(h) == name; })) {
-    return true;
-  }
+  const std::string_view name = host_name(r.header_view("host"));
+  const auto named = [&](const std::string &h) { return h == "*" || iequals(h, name); };
+  if (std::any_of(settings_.allowed_hosts.begin(), settings_.allowed_hosts.end(), named)) return true;
   // On loopback only loopback names: a page whose own name resolves to
   // 127.0.0.1 (DNS rebinding) still sends its own name.
-  if (loopback_)
-    return loopback_name(name) ||
-           std::find(listener_hosts_.begin(), listener_hosts_.end(), name) != listener_hosts_.end();
+  if (loopback_) {
+    return loopback_name(name) || std::any_of(listener_hosts_.begin(), listener_hosts_.end(), named);
+  }
   // Elsewhere, with no list, any name the listener is reached by.
   return settings_.allowed_hosts.empty();
 }
 
 bool Gateway::origin_allowed(const Request &r) const {
-  const std::string origin = r.header("origin");
-  if (origin.empty()) return true;
+  const std::string_view view = r.header_view("origin");
+  if (view.empty()) return true;
+  const std::string origin(view);
   const auto &allowed = settings_.cors_origins;
   if (std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
       std::find(allowed.begin(), allowed.end(), origin) != allowed.end()) {
@@ -200,13 +204,12 @@ std::optional<Response> Gateway::admit(const Request &r, bool upgrade, Router::M
   if (route.options.changes_state) {
     if (const auto refusal = cross_site_refusal(r); !refusal.empty()) return error_(403, refusal);
   }
-  const auto auth = auth_.load();
-  if (!auth->enabled()) {
+  if (!settings_.auth.enabled) {
     who.role = Role::admin;
     return std::nullopt;
   }
-  who = auth->identify(r,
-                       route.options.url_credentials ? CredentialSources::headers_and_url : CredentialSources::headers);
+  who = auth_.load()->identify(
+      r, route.options.url_credentials ? CredentialSources::headers_and_url : CredentialSources::headers);
   if (who.role == Role::none) {
     if (route.access == Access::open) return std::nullopt;
     auto refused = error_(401, who.error);
@@ -276,9 +279,9 @@ Response Gateway::upgrade(const Request &r, SocketHandlers &handlers, OnOpen &on
 }
 
 Response Gateway::with_cors(const Request &r, Response response) const {
-  const std::string origin = r.header("origin");
+  const std::string_view origin = r.header_view("origin");
   if (!origin.empty() && origin_allowed(r)) {
-    response.headers.emplace_back("Access-Control-Allow-Origin", origin);
+    response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
     response.headers.emplace_back("Vary", "Origin");
   }
   return response;

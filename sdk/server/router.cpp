@@ -84,13 +84,7 @@ Router::Match Router::match(std::string_view method, const std::vector<std::stri
     if (static_cast<bool>(r.upgrade) != upgrade) continue;
     const long f = fit(r.pattern, segments);
     if (f < 0) continue;
-    if (f > best_any_method) {
-      best_any_method = f;
-      m.allow.clear();
-    }
-    if (f == best_any_method) {
-      if (m.allow.find(r.method) == std::string::npos) m.allow += (m.allow.empty() ? "" : ", ") + r.method;
-    }
+    best_any_method = std::max(best_any_method, f);
     if (r.method == method && f > best) {
       best = f;
       m.route = &r;
@@ -99,6 +93,14 @@ Router::Match Router::match(std::string_view method, const std::vector<std::stri
   // A more literal path with other methods shadows a parameter route:
   // DELETE /sessions/cleanup is not DELETE /sessions/{id}.
   if (m.route != nullptr && best < best_any_method) m.route = nullptr;
+  // The path's methods: for a 405, a preflight, or a Allow header.
+  for (const auto &r : routes_) {
+    if (static_cast<bool>(r.upgrade) != upgrade || (m.route != nullptr && r.method != method) ||
+        fit(r.pattern, segments) != best_any_method || best_any_method < 0) {
+      continue;
+    }
+    if (m.allow.find(r.method) == std::string::npos) m.allow += (m.allow.empty() ? "" : ", ") + r.method;
+  }
   if (m.route == nullptr) {
     m.status = best_any_method < 0 ? 404 : 405;
     return m;

@@ -44,6 +44,11 @@ struct Request {
     const auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
   }
+  // The same without a copy ("" when absent).
+  std::string_view header_view(const std::string &lower_name) const {
+    const auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string_view() : std::string_view(it->second);
+  }
 };
 
 struct Response {
