@@ -46,6 +46,7 @@ TEST_F(Authorization, EveryAdminRouteUnderEverySpellingIsRefusedToAUserAndChange
        {"//providers/llm/scripted/force-open", "/providers/llm/scripted/force-open/",
         "/providers//llm/scripted/force-open", "/providers/llm/scripted/%66orce-open"}},
       {"POST", {"/providers/llm/reset/", "//providers/llm/reset", "/providers/llm/./reset"}},
+      {"POST", {"/providers/llm/scripted/reset/", "/providers/llm//scripted/reset", "/providers/llm/%73cripted/reset"}},
   };
   for (const auto &[method, spellings] : routes) {
     for (const auto &target : spellings) {
