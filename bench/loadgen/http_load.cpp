@@ -25,7 +25,7 @@ struct Totals {
   HttpResult result;
 };
 
-awaitable<void> client(int port, std::string target, Clock::time_point end, Totals &totals) {
+awaitable<void> client(std::string host, int port, std::string target, Clock::time_point end, Totals &totals) {
   auto executor = co_await asio::this_coro::executor;
   long done = 0;
   long failed = 0;
@@ -33,10 +33,10 @@ awaitable<void> client(int port, std::string target, Clock::time_point end, Tota
   try {
     asio::ip::tcp::resolver resolver(executor);
     beast::tcp_stream stream(executor);
-    co_await stream.async_connect(co_await resolver.async_resolve("127.0.0.1", std::to_string(port), use_awaitable),
+    co_await stream.async_connect(co_await resolver.async_resolve(host, std::to_string(port), use_awaitable),
                                   use_awaitable);
     http::request<http::empty_body> req{http::verb::get, target, 11};
-    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::host, host);
     req.keep_alive(true);
     beast::flat_buffer buffer;
     while (Clock::now() < end) {
@@ -58,12 +58,13 @@ awaitable<void> client(int port, std::string target, Clock::time_point end, Tota
 
 }  // namespace
 
-HttpResult run_http(int port, const std::string &target, int connections, std::chrono::seconds duration) {
+HttpResult run_http(const std::string &host, int port, const std::string &target, int connections,
+                    std::chrono::seconds duration) {
   asio::io_context io;
   Totals totals;
   const auto start = Clock::now();
   const auto end = start + duration;
-  for (int i = 0; i < connections; ++i) asio::co_spawn(io, client(port, target, end, totals), asio::detached);
+  for (int i = 0; i < connections; ++i) asio::co_spawn(io, client(host, port, target, end, totals), asio::detached);
   io.run();
   totals.result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return std::move(totals.result);

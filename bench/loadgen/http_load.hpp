@@ -13,6 +13,7 @@ struct HttpResult {
   std::vector<double> latency_ms;
 };
 
-HttpResult run_http(int port, const std::string &target, int connections, std::chrono::seconds duration);
+HttpResult run_http(const std::string &host, int port, const std::string &target, int connections,
+                    std::chrono::seconds duration);
 
 }  // namespace loadgen

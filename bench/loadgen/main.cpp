@@ -1,24 +1,22 @@
-// loadgen: the real-time load generator for the Voice Assistant API. It
-// starts the switchboard binary (scripted providers with fixed delays,
-// transport-voice-api on 127.0.0.1:0), then drives it:
+// loadgen: the real-time load generator for the Voice Assistant API. By
+// default it starts the switchboard binary (scripted providers with fixed
+// delays, transport-voice-api on 127.0.0.1:0) for each level; with --url it
+// drives a server already running that speaks the API (another
+// implementation, side by side with ours). It measures:
 //
-//   voice:  N WebSocket sessions, each streaming a recording in real time in
-//           20 ms frames; per-frame ingest latency (frame sent -> the server's
-//           acknowledgement, sampled: one frame in --ack-every 5 is numbered), turn latency (the server's end-of-speech
-//           -> first audio) and what it adds over the providers' fixed delays, dropped frames, server CPU and memory;
-//   health: GET /health over 64 kept-alive connections: requests per second.
-//
-//   loadgen [--sessions 200,400,...] [--seconds 15] [--turn-sessions 100]
-//           [--connections 64] [--health-seconds 5] [--only voice|health] [--ack-every 5]
-//
-// Without --sessions it sweeps 200..1000 and reports the most sessions kept
-// in real time (p99 ingest under 20 ms, nothing dropped). Client and server
-// share this machine's cores; the client's own lateness is reported too.
+//   voice:  N WebSocket sessions, each streaming a recording in real time:
+//           per-frame ingest latency (frame sent -> the server's
+//           acknowledgement, sampled: one frame in --ack-every is numbered;
+//           JSON frames only), turn latency (the server's end-of-speech ->
+//           first audio) and what it adds over the providers' fixed delays,
+//           dropped frames, server CPU and memory;
+//   health: GET /health over kept-alive connections: requests per second.
 #include <sys/resource.h>
 
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "http_load.hpp"
 #include "stats.hpp"
@@ -28,6 +26,23 @@
 #include "voice_load.hpp"
 
 namespace {
+
+constexpr const char *kUsage = R"(usage: loadgen [options]
+  --url ws://HOST:PORT   drive this running server instead of starting our own
+  --pid N                with --url: the server's process, for its CPU and memory
+  --sessions 200,400     session counts to sweep (default 200,400,600,800,1000)
+  --seconds 15           per level
+  --turn-sessions 100    the turn-latency level run first
+  --connections 64       for GET /health
+  --health-seconds 5
+  --only voice|health
+  --ack-every 5          JSON frames: one in this many is numbered and acknowledged
+  --binary               PCM in binary WebSocket frames (no acknowledgements: no ingest latency)
+  --webm                 WebM/Opus in binary chunks, as a browser's MediaRecorder sends it
+  --chunk-ms 200         with --webm: one chunk every this many ms (MediaRecorder's timeslice)
+  --help                 this, and nothing run
+Every level reports the machine's cores and whether client and server share them.
+)";
 
 constexpr int kSttFinalMs = 20;
 constexpr int kLlmFirstTokenMs = 30;
@@ -70,22 +85,43 @@ struct Level {
   }
 };
 
-Level voice_level(int sessions, int seconds, const std::string &pcm, int ack_every) {
-  Server server(SWITCHBOARD_BINARY, config_text());
-  if (!server.ready()) throw std::runtime_error("the server did not start: " + server.process().err());
+struct Run {
+  std::string host;  // empty: start our own server per level
+  int port = 0;
+  pid_t pid = 0;  // an external server's process, when given
+  loadgen::Send send = loadgen::Send::json;
+  std::vector<std::string> chunks;
+  int chunk_ms = 200;
+  int ack_every = 5;
+};
+
+Level voice_level(const Run &run, int sessions, int seconds, const std::string &pcm) {
+  std::unique_ptr<Server> own;
   loadgen::VoiceOptions o;
-  o.port = server.port();
+  if (run.host.empty()) {
+    own = std::make_unique<Server>(SWITCHBOARD_BINARY, config_text());
+    if (!own->ready()) throw std::runtime_error("the server did not start: " + own->process().err());
+    o.port = own->port();
+  } else {
+    o.host = run.host;
+    o.port = run.port;
+  }
   o.sessions = sessions;
   o.duration = std::chrono::seconds(seconds);
   o.pcm = pcm;
-  o.ack_every = ack_every;
-  const pid_t pid = server.process().pid();
-  const double cpu_before = loadgen::cpu_seconds(pid);
+  o.ack_every = run.ack_every;
+  o.send = run.send;
+  o.chunks = run.chunks;
+  o.chunk_ms = run.chunk_ms;
+  const pid_t pid = own ? own->process().pid() : run.pid;
+  const double cpu_before = pid > 0 ? loadgen::cpu_seconds(pid) : 0;
   const auto start = std::chrono::steady_clock::now();
-  Level level{sessions, loadgen::run_voice(o), 0, 0, 0};
+  Level level{sessions, loadgen::run_voice(o), -1, -1, -1};
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  level.cpu_percent = 100 * (loadgen::cpu_seconds(pid) - cpu_before) / wall;
-  std::tie(level.rss_mib, level.peak_mib) = loadgen::rss_mib(pid);
+  if (pid > 0) {
+    level.cpu_percent = 100 * (loadgen::cpu_seconds(pid) - cpu_before) / wall;
+    std::tie(level.rss_mib, level.peak_mib) = loadgen::rss_mib(pid);
+  }
   return level;
 }
 
@@ -112,6 +148,36 @@ std::vector<int> list_of(const std::string &text) {
   return out;
 }
 
+// "ws://host:port" (or http://) → host and port; false when it is not one.
+bool parse_url(const std::string &url, std::string &host, int &port) {
+  const auto scheme = url.find("://");
+  std::string rest = scheme == std::string::npos ? url : url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find('/'));
+  const auto colon = rest.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = rest.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  try {
+    port = std::stoi(rest.substr(colon + 1));
+  } catch (const std::exception &) {
+    return false;
+  }
+  return port > 0 && port < 65536;
+}
+
+// The WebM recording in pieces of chunk_ms of its duration.
+std::vector<std::string> webm_chunks(int chunk_ms) {
+  const auto bytes = switchboard::test::speech_bytes("formats/hello.webm");
+  const double ms = 1000.0 * static_cast<double>(switchboard::test::speech_samples("hello.wav").size()) / 16000.0;
+  const auto piece =
+      std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(bytes.size()) * chunk_ms / ms));
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < bytes.size(); at += piece) {
+    out.emplace_back(reinterpret_cast<const char *>(bytes.data()) + at, std::min(piece, bytes.size() - at));
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -121,24 +187,57 @@ int main(int argc, char **argv) {
   int connections = 64;
   int health_seconds = 5;
   std::string only;
-  int ack_every = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  Run run;
+  bool webm = false;
+  for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
-    const std::string value = argv[i + 1];
-    if (flag == "--sessions")
-      sweep = list_of(value);
-    else if (flag == "--seconds")
-      seconds = std::stoi(value);
-    else if (flag == "--turn-sessions")
-      turn_sessions = std::stoi(value);
-    else if (flag == "--connections")
-      connections = std::stoi(value);
-    else if (flag == "--health-seconds")
-      health_seconds = std::stoi(value);
-    else if (flag == "--only")
-      only = value;
-    else {
-      std::cerr << "unknown option " << flag << " (see the comment at the top of bench/loadgen/main.cpp)\n";
+    if (flag == "--help" || flag == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (flag == "--binary") {
+      run.send = loadgen::Send::binary;
+      continue;
+    }
+    if (flag == "--webm") {
+      webm = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::cerr << flag << " needs a value\n" << kUsage;
+      return 2;
+    }
+    const std::string value = argv[++i];
+    try {
+      if (flag == "--sessions")
+        sweep = list_of(value);
+      else if (flag == "--seconds")
+        seconds = std::stoi(value);
+      else if (flag == "--turn-sessions")
+        turn_sessions = std::stoi(value);
+      else if (flag == "--connections")
+        connections = std::stoi(value);
+      else if (flag == "--health-seconds")
+        health_seconds = std::stoi(value);
+      else if (flag == "--only")
+        only = value;
+      else if (flag == "--ack-every")
+        run.ack_every = std::stoi(value);
+      else if (flag == "--chunk-ms")
+        run.chunk_ms = std::stoi(value);
+      else if (flag == "--pid")
+        run.pid = std::stoi(value);
+      else if (flag == "--url") {
+        if (!parse_url(value, run.host, run.port)) {
+          std::cerr << "--url wants ws://HOST:PORT, not " << value << "\n";
+          return 2;
+        }
+      } else {
+        std::cerr << "unknown option " << flag << "\n" << kUsage;
+        return 2;
+      }
+    } catch (const std::exception &) {
+      std::cerr << flag << ": not a number: " << value << "\n";
       return 2;
     }
   }
@@ -147,24 +246,42 @@ int main(int argc, char **argv) {
   getrlimit(RLIMIT_NOFILE, &files);
   files.rlim_cur = files.rlim_max;
   setrlimit(RLIMIT_NOFILE, &files);
+  if (webm) {
+    run.send = loadgen::Send::chunks;
+    run.chunks = webm_chunks(run.chunk_ms);
+  }
+  const bool external = !run.host.empty();
+  std::printf("machine: %u cores; %s\n", std::thread::hardware_concurrency(),
+              external ? "the server runs elsewhere or was started by hand (its CPU shown only with --pid)"
+                       : "client and server share them");
 
   if (only.empty() || only == "health") {
-    Server server(SWITCHBOARD_BINARY, config_text());
-    if (!server.ready()) throw std::runtime_error("the server did not start: " + server.process().err());
-    const auto r = loadgen::run_http(server.port(), "/health", connections, std::chrono::seconds(health_seconds));
+    std::unique_ptr<Server> own;
+    std::string host = run.host;
+    int port = run.port;
+    if (!external) {
+      own = std::make_unique<Server>(SWITCHBOARD_BINARY, config_text());
+      if (!own->ready()) throw std::runtime_error("the server did not start: " + own->process().err());
+      host = "127.0.0.1";
+      port = own->port();
+    }
+    const auto r = loadgen::run_http(host, port, "/health", connections, std::chrono::seconds(health_seconds));
     std::printf("health: %d connections, %ld requests in %.1f s: %.0f requests/s, p50 %.2f p99 %.2f ms, %ld failed\n",
                 connections, r.requests, r.seconds, static_cast<double>(r.requests) / r.seconds,
                 loadgen::percentile(r.latency_ms, 0.5), loadgen::percentile(r.latency_ms, 0.99), r.failures);
     std::fflush(stdout);
   }
   if (only.empty() || only == "voice") {
-    const std::string pcm = read_pcm("crying.wav");
-    std::printf("voice: turn latency at %d sessions (providers' fixed delays: stt %d + llm %d + tts %d ms)\n",
+    const std::string pcm = read_pcm(webm ? "hello.wav" : "crying.wav");
+    const char *how = run.send == loadgen::Send::json     ? "JSON frames of 20 ms"
+                      : run.send == loadgen::Send::binary ? "binary PCM frames of 20 ms"
+                                                          : "WebM/Opus chunks";
+    std::printf("voice: %s; turn latency at %d sessions (our server's providers: stt %d + llm %d + tts %d ms)\n", how,
                 turn_sessions, kSttFinalMs, kLlmFirstTokenMs, kTtsFirstChunkMs);
-    print(voice_level(turn_sessions, seconds, pcm, ack_every));
+    print(voice_level(run, turn_sessions, seconds, pcm));
     int best = 0;
     for (int n : sweep) {
-      const Level l = voice_level(n, seconds, pcm, ack_every);
+      const Level l = voice_level(run, n, seconds, pcm);
       print(l);
       if (l.real_time()) best = std::max(best, n);
     }

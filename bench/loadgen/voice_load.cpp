@@ -37,8 +37,13 @@ double ms(Clock::duration d) {
 }
 
 struct Shared {
-  std::vector<std::string> frames;  // base64 of each 20 ms frame of the recording
+  std::vector<std::string> frames;  // each 20 ms frame of the recording (base64 for JSON)
+  std::vector<std::string> chunks;  // Send::chunks
+  std::string host;
   int port;
+  Send send = Send::json;
+  int chunk_ms = 200;
+  long chunk_period = 1;  // chunks' loop, in chunk_ms steps
   long frames_per_session;
   long ack_every = 1;
   std::mutex mutex;
@@ -98,10 +103,10 @@ awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io
   s->sent.resize(static_cast<std::size_t>(shared->frames_per_session));
   try {
     asio::ip::tcp::resolver resolver(executor);
-    const auto endpoints = co_await resolver.async_resolve("127.0.0.1", std::to_string(shared->port), use_awaitable);
+    const auto endpoints = co_await resolver.async_resolve(shared->host, std::to_string(shared->port), use_awaitable);
     co_await beast::get_lowest_layer(s->socket).async_connect(endpoints, use_awaitable);
     beast::get_lowest_layer(s->socket).socket().set_option(asio::ip::tcp::no_delay(true));
-    co_await s->socket.async_handshake("127.0.0.1", "/voice/load-" + std::to_string(index), use_awaitable);
+    co_await s->socket.async_handshake(shared->host, "/voice/load-" + std::to_string(index), use_awaitable);
     {
       std::lock_guard lock(shared->mutex);
       ++shared->result.sessions_connected;
@@ -109,8 +114,24 @@ awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io
     asio::co_spawn(s->socket.get_executor(), read_all(s), asio::detached);
     asio::steady_timer timer(s->socket.get_executor());
     const auto start = Clock::now() + offset;
-    s->socket.text(true);
-    for (long k = 0; k < shared->frames_per_session; ++k) {
+    s->socket.text(shared->send == Send::json);
+    if (shared->send == Send::chunks) {
+      // One piece every chunk_ms, as a MediaRecorder's ondataavailable.
+      const long steps = shared->frames_per_session * 20 / shared->chunk_ms;
+      for (long k = 0; k < steps; ++k) {
+        const auto due = start + std::chrono::milliseconds(shared->chunk_ms * k);
+        timer.expires_at(due);
+        co_await timer.async_wait(use_awaitable);
+        s->lag.push_back(ms(Clock::now() - due));
+        const long at = k % shared->chunk_period;
+        if (at >= static_cast<long>(shared->chunks.size())) continue;  // the silence between recordings
+        co_await s->socket.async_write(asio::buffer(shared->chunks[static_cast<std::size_t>(at)]), use_awaitable);
+      }
+      timer.expires_after(std::chrono::seconds(1));  // the last turn's answer
+      co_await timer.async_wait(use_awaitable);
+      co_await s->socket.async_close(ws::close_code::normal, use_awaitable);
+    }
+    for (long k = 0; shared->send != Send::chunks && k < shared->frames_per_session; ++k) {
       const auto due = start + std::chrono::milliseconds(20 * k);
       timer.expires_at(due);
       co_await timer.async_wait(use_awaitable);
@@ -119,19 +140,26 @@ awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io
       // One frame in ack_every is numbered, so the server acknowledges it:
       // the latency sample, without an extra message for every frame.
       const std::string &frame = shared->frames[static_cast<std::size_t>(k) % shared->frames.size()];
+      s->sent[static_cast<std::size_t>(k)] = now;
+      if (shared->send == Send::binary) {
+        co_await s->socket.async_write(asio::buffer(frame), use_awaitable);
+        continue;
+      }
       const std::string message = k % shared->ack_every == 0 ? "{\"type\":\"audio\",\"seq\":" + std::to_string(k) +
                                                                    ",\"data\":\"" + frame + "\"}"
                                                              : "{\"type\":\"audio\",\"data\":\"" + frame + "\"}";
-      s->sent[static_cast<std::size_t>(k)] = now;
       co_await s->socket.async_write(asio::buffer(message), use_awaitable);
     }
-    // The last acknowledgements, then goodbye.
-    const long expected = (shared->frames_per_session + shared->ack_every - 1) / shared->ack_every;
-    for (int i = 0; i < 100 && s->acked < expected && s->reading; ++i) {
-      timer.expires_after(std::chrono::milliseconds(20));
-      co_await timer.async_wait(use_awaitable);
+    if (shared->send != Send::chunks) {
+      // The last acknowledgements (none come for binary frames), then goodbye.
+      const long expected =
+          shared->send == Send::json ? (shared->frames_per_session + shared->ack_every - 1) / shared->ack_every : 0;
+      for (int i = 0; i < 100 && s->acked < expected && s->reading; ++i) {
+        timer.expires_after(std::chrono::milliseconds(20));
+        co_await timer.async_wait(use_awaitable);
+      }
+      co_await s->socket.async_close(ws::close_code::normal, use_awaitable);
     }
-    co_await s->socket.async_close(ws::close_code::normal, use_awaitable);
   } catch (const std::exception &) {
     ++s->errors;
   }
@@ -142,7 +170,8 @@ awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io
   r.turn_ms.insert(r.turn_ms.end(), s->turn.begin(), s->turn.end());
   r.frames_sent += static_cast<long>(s->lag.size());
   r.frames_acked += s->acked;
-  const long numbered = (static_cast<long>(s->lag.size()) + shared->ack_every - 1) / shared->ack_every;
+  const long numbered =
+      shared->send == Send::json ? (static_cast<long>(s->lag.size()) + shared->ack_every - 1) / shared->ack_every : 0;
   r.frames_dropped += std::max(0L, numbered - s->acked) + (s->dropped_samples + 319) / 320;
   r.errors += s->errors;
 }
@@ -151,9 +180,17 @@ awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io
 
 VoiceResult run_voice(const VoiceOptions &options) {
   auto shared = std::make_shared<Shared>();
+  shared->host = options.host;
   shared->port = options.port;
+  shared->send = options.send;
+  shared->chunks = options.chunks;
+  shared->chunk_ms = std::max(20, options.chunk_ms);
+  // The chunks' loop lasts as long as the PCM recording's (speech, silence).
+  shared->chunk_period = std::max<long>(static_cast<long>(options.chunks.size()) + 1,
+                                        static_cast<long>(options.pcm.size() / 32) / shared->chunk_ms);
   for (std::size_t at = 0; at + kFrameBytes <= options.pcm.size(); at += kFrameBytes) {
-    shared->frames.push_back(switchboard::sdk::base64_encode(std::string_view(options.pcm).substr(at, kFrameBytes)));
+    const auto frame = std::string_view(options.pcm).substr(at, kFrameBytes);
+    shared->frames.push_back(options.send == Send::json ? switchboard::sdk::base64_encode(frame) : std::string(frame));
   }
   shared->frames_per_session = static_cast<long>(options.duration.count() * 50);
   shared->ack_every = std::max(1, options.ack_every);

@@ -9,11 +9,23 @@
 
 namespace loadgen {
 
+// How audio goes out: base64 JSON messages (numbered one in ack_every, so
+// ingest latency is measured), raw PCM in binary frames, or a compressed
+// recording (WebM/Opus, as a browser's MediaRecorder sends it) in binary
+// chunks. Binary frames carry no number: no ingest latency for them.
+enum class Send { json, binary, chunks };
+
 struct VoiceOptions {
+  std::string host = "127.0.0.1";
   int port = 0;
   int sessions = 100;
   std::chrono::seconds duration{20};
   std::string pcm;  // 16 kHz mono s16: speech, then silence; looped
+  Send send = Send::json;
+  // For Send::chunks: the recording's pieces, one every chunk_ms, then
+  // silence (nothing sent) for the rest of pcm's length; looped.
+  std::vector<std::string> chunks;
+  int chunk_ms = 200;
   int threads = 1;
   int ack_every = 5;  // number (and so have acknowledged) one frame in this many
 };

@@ -7,6 +7,16 @@
 // only copies into the stream's buffer, allocated at open; decoding runs on
 // host workers, with partial hypotheses as it goes.
 //
+// Deterministic recognition: the same audio gives the same words whatever
+// decoder of the pool takes it, whatever it heard before, and however the
+// audio arrived. Two pieces of decoder state would otherwise depend on
+// that: the live cepstral mean (PocketSphinx updates it at the end of each
+// utterance and carries it into the next, and shifts it within an
+// utterance at the end of each block it is given) and so the block sizes.
+// So every utterance starts from the model's initial mean (-cmninit), and
+// audio is decoded in fixed blocks of kBlockSamples whatever the arrival
+// (the rest at the end). Nothing carries from one utterance to the next.
+//
 // config:
 //   decoders: 2            utterances decoded at once
 //   model_dir: /usr/share/pocketsphinx/model/en-us
@@ -23,6 +33,8 @@
 #include <vector>
 
 #include <pocketsphinx.h>
+#include <sphinxbase/cmn.h>
+#include <sphinxbase/feat.h>
 
 #include "switchboard/sdk/plugin.hpp"
 
@@ -37,9 +49,22 @@ std::mutex &lifecycle_mutex() {
   return m;
 }
 
+// Audio is decoded in blocks of this many samples (200 ms), the last block
+// of an utterance whatever is left.
+constexpr std::size_t kBlockSamples = 3200;
+
 struct Decoder {
   ps_decoder_t *ps = nullptr;
   cmd_ln_t *config = nullptr;
+  std::vector<mfcc_t> initial_mean;  // the live cepstral mean as the model starts it
+
+  // A new utterance, from the same state as every other.
+  void start() {
+    if (feat_t *f = ps_get_feat(ps); f != nullptr && f->cmn_struct != nullptr && !initial_mean.empty()) {
+      cmn_live_set(f->cmn_struct, initial_mean.data());
+    }
+    ps_start_utt(ps);
+  }
 };
 
 class Stream;
@@ -102,7 +127,7 @@ class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream
   // no lock (open runs under the host's own locks).
   void adopt(Decoder *d) {
     decoder_ = d;
-    ps_start_utt(d->ps);
+    d->start();
   }
 
   // A decoder handed over by release (a worker, no other lock held); the
@@ -112,7 +137,7 @@ class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream
       std::lock_guard lock(mutex_);
       if (!ended_) {
         decoder_ = d;
-        ps_start_utt(d->ps);
+        d->start();
         d = nullptr;
       }
     }
@@ -161,7 +186,12 @@ class Stream : public sdk::SttStream, public std::enable_shared_from_this<Stream
     }
     const bool finished = finished_.load(std::memory_order_acquire);
     const std::size_t written = written_.load(std::memory_order_acquire);
-    if (written > decoded_) {
+    // Whole blocks as they come; at the end, the rest.
+    while (written - decoded_ >= kBlockSamples) {
+      ps_process_raw(decoder_->ps, audio_.data() + decoded_, kBlockSamples, FALSE, FALSE);
+      decoded_ += kBlockSamples;
+    }
+    if (finished && written > decoded_) {
       ps_process_raw(decoder_->ps, audio_.data() + decoded_, written - decoded_, FALSE, FALSE);
       decoded_ = written;
     }
@@ -261,6 +291,10 @@ PocketSphinxStt::PocketSphinxStt(sdk::Host &host)
     if (d->ps == nullptr) {
       if (d->config != nullptr) cmd_ln_free_r(d->config);
       throw sdk::Error(sdk::Status::fatal, "cannot load the PocketSphinx model from '" + model + "'");
+    }
+    if (feat_t *f = ps_get_feat(d->ps); f != nullptr && f->cmn_struct != nullptr) {
+      d->initial_mean.resize(static_cast<std::size_t>(f->cmn_struct->veclen));
+      cmn_live_get(f->cmn_struct, d->initial_mean.data());
     }
     free_.push_back(d.get());
     decoders_.push_back(std::move(d));

@@ -51,7 +51,6 @@ class VoiceApiTransport : public sdk::Transport {
     server_ = std::make_unique<server::Server>(gateway_->hooks(), gateway_->settings().limits, settings_.threads);
     try {
       const auto bound = server_->start(listen);
-      gateway_->bound(bound);
       host_.info(std::string("auth ") + (gateway_->auth()->enabled() ? "on" : "off") + ", output audio " +
                  settings_.socket.output_format);
       return bound;

@@ -1,5 +1,6 @@
 #include "voice_socket.hpp"
 
+#include <cmath>
 #include <cstddef>
 
 #include <nlohmann/json.hpp>
@@ -225,6 +226,12 @@ void VoiceSocket::event(std::string_view raw) {
   } else if (type == "audio_metrics") {
     nlohmann::json data = e;
     data.erase("type");
+    // The document's example shows 0.85, but the API's reference server and
+    // its web client use 0-100 (the client draws score / 100 of a ring):
+    // the clients are followed (docs/voice-api.md).
+    if (data.contains("quality_score") && data["quality_score"].is_number()) {
+      data["quality_score"] = std::round(data["quality_score"].get<double>() * 1000.0) / 10.0;
+    }
     out = {{"type", "audio_metrics"}, {"data", data}};
   } else if (type == "speech_resumed") {
     out = {{"type", "speech_resumed"},

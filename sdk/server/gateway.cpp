@@ -83,6 +83,8 @@ Gateway::Gateway(std::string name, Router router, GatewaySettings settings, Erro
 
 void Gateway::prepare(const std::string &listen) {
   loopback_ = loopback_listener(listen);
+  // Before the server starts: requests read it from then on.
+  listener_hosts_ = {std::string(host_name(listen))};
   AuthSettings auth = settings_.auth;
   auth.enabled = settings_.auth_mode == "on" || (settings_.auth_mode == "auto" && !loopback_);
   if (auth.audience.empty()) auth.audience = name_;
@@ -112,10 +114,6 @@ void Gateway::reauthorize(AuthSettings auth) {
   if (auth.audience.empty()) auth.audience = name_;
   if (auth.enabled && auth.keys.empty()) throw std::invalid_argument("auth is on: the new config has no api_keys");
   auth_.store(std::make_shared<const Auth>(std::move(auth)));
-}
-
-void Gateway::bound(const std::string &address) {
-  listener_hosts_.emplace_back(host_name(address));
 }
 
 Server::Hooks Gateway::hooks() {

@@ -293,23 +293,24 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     --self->refusing;
   }
 
+  // Blocking work, on the pool: its parameters live in its own frame.
+  static awaitable<Response> run_later(std::shared_ptr<Impl> self, std::function<Response()> later) {
+    try {
+      co_return later();
+    } catch (const std::exception &) {
+      co_return self->error(500, "Internal server error");
+    }
+  }
+
   // What a handler answers; Response::later runs on the blocking pool.
   static awaitable<Response> answer(std::shared_ptr<Impl> self, const Request &request) {
     Response out;
     try {
       out = self->hooks.handle ? self->hooks.handle(request) : self->error(404, "Not Found");
       if (out.later) {
-        auto later = std::move(out.later);
-        out = co_await asio::co_spawn(
-            self->blocking.get_executor(),
-            [self, later = std::move(later)]() -> awaitable<Response> {
-              try {
-                co_return later();
-              } catch (const std::exception &) {
-                co_return self->error(500, "Internal server error");
-              }
-            },
-            use_awaitable);
+        std::function<Response()> later;
+        later.swap(out.later);
+        out = co_await asio::co_spawn(self->blocking.get_executor(), run_later(self, std::move(later)), use_awaitable);
       }
     } catch (const std::exception &) {
       // The exception's text may name internals: it stays out of the body.

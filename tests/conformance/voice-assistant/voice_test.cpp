@@ -63,6 +63,9 @@ TEST_F(Voice, AWholeTurnFromARecordingProducesEveryMessageAndEndsListening) {
       for (const char *k : {"rms", "peak", "snr_db", "quality_score", "duration_ms"})
         EXPECT_TRUE(m["data"][k].is_number()) << k;
       EXPECT_TRUE(m["data"]["quality_label"].is_string());
+      // 0-100, as the API's clients read it; a clean recording scores well.
+      EXPECT_GE(m["data"]["quality_score"].get<double>(), 40.0) << m["data"];
+      EXPECT_LE(m["data"]["quality_score"].get<double>(), 100.0);
     }
   };
   // The turn ends when the state comes back to listening after speaking.

@@ -42,7 +42,6 @@ struct Fixture {
     s.requests_per_minute = 0;
     gateway = std::make_unique<Gateway>("test", std::move(r), s, error_body, nullptr);
     gateway->prepare("127.0.0.1:8000");
-    gateway->bound("127.0.0.1:8000");
     hooks = gateway->hooks();
   }
 

@@ -90,12 +90,12 @@ class Gateway {
   // `name`: the transport's (the tokens' default audience).
   Gateway(std::string name, Router router, GatewaySettings settings, ErrorBody error, Log log);
 
-  // Decides auth from the listen address; throws std::invalid_argument when
-  // auth is on without keys.
+  // Decides auth and the listener's own Host name from the listen address;
+  // throws std::invalid_argument when auth is on without keys. Before the
+  // server starts.
   void prepare(const std::string &listen);
-  // The server's hooks; the Host check also needs the bound address.
+  // The server's hooks.
   Server::Hooks hooks();
-  void bound(const std::string &address);
 
   // The credentials in force (a reload may replace them: reauthorize).
   std::shared_ptr<const Auth> auth() const { return auth_.load(); }
