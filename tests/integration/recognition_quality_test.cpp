@@ -1,0 +1,76 @@
+// Word errors through the native API against PocketSphinx's own
+// command-line decoder on the same WAV files: the API must hear at least as
+// well as the engine alone (docs/audio.md has the figures and the method).
+#include <cstdio>
+#include <thread>
+
+#include "conformance/voice-assistant/server_fixture.hpp"
+#include "support/process.hpp"
+#include "support/word_errors.hpp"
+
+namespace switchboard::test {
+namespace {
+
+// The user's final transcripts for a recording sent in 20 ms binary frames
+// at five times real time, then a second of silence, joined.
+std::string through_the_api(int port, const std::string &session, const std::string &pcm) {
+  WsClient ws(port, "/voice/" + session);
+  if (!ws.until("state_change")) return "";
+  constexpr std::size_t kFrame = 640;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t at = 0; at < pcm.size(); at += kFrame) {
+    ws.send_binary(pcm.substr(at, kFrame));
+    std::this_thread::sleep_until(start + std::chrono::microseconds((at + kFrame) * 1000 / 32 / 5));
+  }
+  ws.send_json({{"type", "audio_end"}});
+  std::string heard;
+  // Every utterance is answered (state back to listening after speaking);
+  // the recording is over when an answer has finished and nothing more was
+  // said.
+  for (int guard = 0; guard < 2000; ++guard) {
+    const auto m = ws.next(std::chrono::seconds(15));
+    if (!m) break;
+    const std::string type = (*m)["type"];
+    if (type == "transcript_update" && (*m)["data"]["is_final"] == true && (*m)["data"]["speaker"] == "user") {
+      heard += (heard.empty() ? "" : " ") + (*m)["data"]["text"].get<std::string>();
+    }
+    if (type == "state_change" && (*m)["state"] == "listening" && !heard.empty()) break;
+  }
+  return heard;
+}
+
+std::string through_the_cli(const std::string &wav) {
+  const auto r = run("/usr/bin/pocketsphinx_continuous", {"-infile", wav, "-logfn", "/dev/null"});
+  std::string out;
+  for (const auto &w : words_of(r.out)) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+TEST(RecognitionQuality, TheApiHearsWavAtLeastAsWellAsTheEngineAlone) {
+  VoiceServer server(
+      "stt:\n  - {name: pocketsphinx, plugin: stt-pocketsphinx, config: {decoders: 2}}\n"
+      "llm:\n  - {name: scripted, plugin: llm-scripted, config: {reply: \"Okay.\"}}\n"
+      "tts:\n  - {name: tone, plugin: tts-tone, config: {ms_per_char: 2}}\n",
+      "{limits: {messages_per_second: 0}}");
+  ASSERT_TRUE(server.ready()) << server.process().err();
+  std::size_t words = 0, api_errors = 0, cli_errors = 0;
+  for (const auto &[name, reference] : reference_transcripts()) {
+    const auto ref = words_of(reference);
+    const std::string api = through_the_api(server.port(), "wer-" + name, speech_pcm(name + ".wav") + std::string(32000, '\0'));
+    const std::string cli = through_the_cli(speech_path(name + ".wav"));
+    words += ref.size();
+    const auto a = word_errors(ref, words_of(api));
+    const auto c = word_errors(ref, words_of(cli));
+    api_errors += a;
+    cli_errors += c;
+    std::printf("%-10s ref \"%s\"\n           api \"%s\" (%zu)\n           cli \"%s\" (%zu)\n", name.c_str(),
+                reference.c_str(), api.c_str(), a, cli.c_str(), c);
+  }
+  std::printf("WER on %zu words: api %.1f %%, cli %.1f %%\n", words, 100.0 * api_errors / words,
+              100.0 * cli_errors / words);
+  ASSERT_GT(words, 0U);
+  EXPECT_LE(api_errors, cli_errors) << "the API hears worse than the engine alone";
+}
+
+}  // namespace
+}  // namespace switchboard::test
