@@ -56,7 +56,8 @@ TEST(RecognitionQuality, TheApiHearsWavAtLeastAsWellAsTheEngineAlone) {
   std::size_t words = 0, api_errors = 0, cli_errors = 0;
   for (const auto &[name, reference] : reference_transcripts()) {
     const auto ref = words_of(reference);
-    const std::string api = through_the_api(server.port(), "wer-" + name, speech_pcm(name + ".wav") + std::string(32000, '\0'));
+    const std::string api =
+        through_the_api(server.port(), "wer-" + name, speech_pcm(name + ".wav") + std::string(32000, '\0'));
     const std::string cli = through_the_cli(speech_path(name + ".wav"));
     words += ref.size();
     const auto a = word_errors(ref, words_of(api));
@@ -70,6 +71,46 @@ TEST(RecognitionQuality, TheApiHearsWavAtLeastAsWellAsTheEngineAlone) {
               100.0 * cli_errors / words);
   ASSERT_GT(words, 0U);
   EXPECT_LE(api_errors, cli_errors) << "the API hears worse than the engine alone";
+}
+
+}  // namespace
+}  // namespace switchboard::test
+
+namespace switchboard::test {
+namespace {
+
+// The browser's path: WebM/Opus at 48 kHz in MediaRecorder-sized binary
+// chunks (about 200 ms each, cut anywhere) against the same recording as
+// 16 kHz samples. The only WebM recording of ../shared/testdata is hello's.
+TEST(RecognitionQuality, WebmInMediaRecorderChunksHearsWhatTheWavDoes) {
+  VoiceServer server(
+      "stt:\n  - {name: pocketsphinx, plugin: stt-pocketsphinx, config: {decoders: 1}}\n"
+      "llm:\n  - {name: scripted, plugin: llm-scripted, config: {reply: \"Okay.\"}}\n"
+      "tts:\n  - {name: tone, plugin: tts-tone, config: {ms_per_char: 2}}\n",
+      "{limits: {messages_per_second: 0}}");
+  ASSERT_TRUE(server.ready()) << server.process().err();
+  const auto webm = speech_bytes("formats/hello.webm");
+  const std::string wav_heard =
+      through_the_api(server.port(), "as-wav", speech_pcm("hello.wav") + std::string(32000, '\0'));
+  for (const std::size_t chunk : {std::size_t{500}, webm.size() / 12}) {
+    WsClient ws(server.port(), "/voice/as-webm-" + std::to_string(chunk));
+    ASSERT_TRUE(ws.until("state_change"));
+    for (std::size_t at = 0; at < webm.size(); at += chunk) {
+      ws.send_binary(std::string(reinterpret_cast<const char *>(webm.data()) + at, std::min(chunk, webm.size() - at)));
+    }
+    ws.send_json({{"type", "audio_end"}});
+    std::string heard;
+    for (int guard = 0; guard < 500 && heard.empty(); ++guard) {
+      const auto m = ws.next(std::chrono::seconds(15));
+      if (!m) break;
+      if ((*m)["type"] == "transcript_update" && (*m)["data"]["is_final"] == true &&
+          (*m)["data"]["speaker"] == "user") {
+        heard = (*m)["data"]["text"];
+      }
+    }
+    std::printf("webm in %zu-byte chunks: \"%s\"; wav: \"%s\"\n", chunk, heard.c_str(), wav_heard.c_str());
+    EXPECT_EQ(heard, wav_heard) << chunk << "-byte chunks";
+  }
 }
 
 }  // namespace
