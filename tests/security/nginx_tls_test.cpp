@@ -38,9 +38,9 @@ class Nginx {
     std::filesystem::create_directories(dir / "logs");
     const auto cert = (dir / "cert.pem").string();
     const auto key = (dir / "key.pem").string();
-    const auto made = run("/usr/bin/openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                                      "-days", "1", "-subj", "/CN=localhost", "-addext",
-                                      "subjectAltName=DNS:localhost,IP:127.0.0.1"});
+    const auto made = run("/usr/bin/openssl",
+                          {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                           "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"});
     EXPECT_EQ(made.code, 0) << made.err;
     // The example as shipped, with this test's addresses, names and paths.
     std::string site = read_file(SWITCHBOARD_SOURCE_DIR "/config/examples/nginx-tls.conf");
@@ -57,7 +57,8 @@ class Nginx {
                                       << "/body;\n  proxy_temp_path " << d << "/proxy;\n  include " << d
                                       << "/site.conf;\n}\n";
     process_ = std::make_unique<Process>(
-        "/usr/sbin/nginx", std::vector<std::string>{"-p", d, "-c", d + "/nginx.conf", "-e", "stderr", "-g", "daemon off;"});
+        "/usr/sbin/nginx",
+        std::vector<std::string>{"-p", d, "-c", d + "/nginx.conf", "-e", "stderr", "-g", "daemon off;"});
     ready_ = !process_->wait_for("start worker process").empty();
   }
   ~Nginx() {
@@ -88,9 +89,9 @@ TEST(NginxTls, TheShippedConfigCarriesRestAndWebSocketsOverTlsWithoutLeakingCred
   const auto health = run("/usr/bin/curl", {"-sS", "--cacert", ca, "-H", "X-Forwarded-For: 6.6.6.6", base + "/health"});
   ASSERT_EQ(health.code, 0) << health.err;
   EXPECT_EQ(nlohmann::json::parse(health.out, nullptr, false).value("status", ""), "healthy") << health.out;
-  const auto token_reply = run("/usr/bin/curl", {"-sS", "--cacert", ca, "-X", "POST", "-H", "X-API-Key: " + kUserKey, "-H",
-                                        "Content-Type: application/json", "-d", R"({"user_id":"tls-user"})",
-                                        base + "/auth/token"});
+  const auto token_reply =
+      run("/usr/bin/curl", {"-sS", "--cacert", ca, "-X", "POST", "-H", "X-API-Key: " + kUserKey, "-H",
+                            "Content-Type: application/json", "-d", R"({"user_id":"tls-user"})", base + "/auth/token"});
   const std::string token = nlohmann::json::parse(token_reply.out, nullptr, false).value("token", "");
   ASSERT_FALSE(token.empty()) << token_reply.out << token_reply.err;
 
