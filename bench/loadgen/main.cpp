@@ -129,15 +129,22 @@ void print(const Level &l) {
   using loadgen::percentile;
   std::vector<double> added;
   for (double t : l.r.turn_ms) added.push_back(t - kFixedMs);
+  char ingest[96] = "ingest n/a (unnumbered frames)";
+  if (!l.r.ingest_ms.empty()) {
+    std::snprintf(ingest, sizeof ingest, "ingest p50 %6.2f p99 %7.2f max %8.2f ms", percentile(l.r.ingest_ms, 0.5),
+                  percentile(l.r.ingest_ms, 0.99), percentile(l.r.ingest_ms, 1.0));
+  }
+  char server[96] = "server cpu n/a (no --pid)";
+  if (l.cpu_percent >= 0) {
+    std::snprintf(server, sizeof server, "server cpu %5.1f%%  rss %6.1f MiB (peak %6.1f)", l.cpu_percent, l.rss_mib,
+                  l.peak_mib);
+  }
   std::printf(
-      "sessions %5d (connected %5d)  frames %8ld  ingest p50 %6.2f p99 %7.2f max %8.2f ms  dropped %ld  "
-      "client lag p99 %6.2f ms  turns %5zu  turn p50 %6.1f p99 %6.1f ms (added p50 %5.2f p99 %5.2f)  "
-      "errors %ld  server cpu %5.1f%%  rss %6.1f MiB (peak %6.1f)  %s\n",
-      l.sessions, l.r.sessions_connected, l.r.frames_sent, percentile(l.r.ingest_ms, 0.5),
-      percentile(l.r.ingest_ms, 0.99), percentile(l.r.ingest_ms, 1.0), l.r.frames_dropped, percentile(l.r.lag_ms, 0.99),
+      "sessions %5d (connected %5d)  frames %8ld  %s  dropped %ld  client lag p99 %6.2f ms  turns %5zu  "
+      "turn p50 %6.1f p99 %6.1f ms (added p50 %5.2f p99 %5.2f)  errors %ld  %s  %s\n",
+      l.sessions, l.r.sessions_connected, l.r.frames_sent, ingest, l.r.frames_dropped, percentile(l.r.lag_ms, 0.99),
       l.r.turn_ms.size(), percentile(l.r.turn_ms, 0.5), percentile(l.r.turn_ms, 0.99), percentile(added, 0.5),
-      percentile(added, 0.99), l.r.errors, l.cpu_percent, l.rss_mib, l.peak_mib,
-      l.real_time() ? "real time" : "NOT real time");
+      percentile(added, 0.99), l.r.errors, server, l.real_time() ? "real time" : "NOT real time");
   std::fflush(stdout);
 }
 
