@@ -23,6 +23,10 @@
 //   max_utterance_seconds: 30
 //   partial_ms: 200        how often partials are decoded
 //   max_wait_ms: 2000      how long a stream may wait for a decoder
+//   domain_text: []        text files of the assistant's domain (a knowledge
+//                          file's questions and answers); relative to the config
+//   domain_weight: 0.3     the domain model's share when interpolated with the
+//                          general one (domain_model.hpp)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -35,6 +39,15 @@
 #include <pocketsphinx.h>
 #include <sphinxbase/cmn.h>
 #include <sphinxbase/feat.h>
+#include <sphinxbase/ngram_model.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "domain_model.hpp"
 
 #include "switchboard/sdk/plugin.hpp"
 
@@ -78,8 +91,20 @@ class PocketSphinxStt : public sdk::Stt {
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
-    if (!cfg::allow_only(c, {"decoders", "model_dir", "max_utterance_seconds", "partial_ms", "max_wait_ms"}, errors)) {
+    if (!cfg::allow_only(c,
+                         {"decoders", "model_dir", "max_utterance_seconds", "partial_ms", "max_wait_ms", "domain_text",
+                          "domain_weight"},
+                         errors)) {
       return;
+    }
+    if (c.contains("domain_text") && !c["domain_text"].is_string() &&
+        !(c["domain_text"].is_array() &&
+          std::all_of(c["domain_text"].begin(), c["domain_text"].end(), [](const auto &v) { return v.is_string(); }))) {
+      errors.add("/domain_text", "'domain_text' must be a file or a list of files");
+    }
+    if (c.contains("domain_weight") && (!c["domain_weight"].is_number() || c["domain_weight"].get<double>() <= 0 ||
+                                        c["domain_weight"].get<double>() >= 1)) {
+      errors.add("/domain_weight", "'domain_weight' must be a number between 0 and 1");
     }
     cfg::expect_integer(c, "decoders", errors, 1, 64);
     cfg::expect_string(c, "model_dir", errors);
@@ -89,6 +114,7 @@ class PocketSphinxStt : public sdk::Stt {
   }
 
   std::unique_ptr<sdk::SttStream> open(const sdk::SttOptions &, sdk::SttSink sink, sdk::CancelToken cancel) override;
+  void use_domain(sdk::Host &host);
 
   // A decoder comes back: to the first stream waiting, or to the pool.
   void release(Decoder *d);
@@ -299,7 +325,71 @@ PocketSphinxStt::PocketSphinxStt(sdk::Host &host)
     free_.push_back(d.get());
     decoders_.push_back(std::move(d));
   }
+  use_domain(host);
   host.info(std::to_string(count) + " decoders ready (" + model + ")");
+}
+
+// The domain model: built once from the configured text over the words the
+// dictionary knows, then interpolated with each decoder's general model.
+void PocketSphinxStt::use_domain(sdk::Host &host) {
+  const auto &c = host.config();
+  std::vector<std::string> files;
+  if (const auto it = c.find("domain_text"); it != c.end()) {
+    if (it->is_string()) files.push_back(it->get<std::string>());
+    if (it->is_array()) {
+      for (const auto &f : *it) files.push_back(f.get<std::string>());
+    }
+  }
+  if (files.empty() || decoders_.empty()) return;
+  std::vector<std::vector<std::string>> sentences;
+  for (const auto &name : files) {
+    std::filesystem::path path(name);
+    if (path.is_relative()) path = std::filesystem::path(host.config_dir()) / path;
+    std::ifstream in(path);
+    if (!in) throw sdk::Error(sdk::Status::fatal, "cannot read domain_text '" + path.string() + "'");
+    std::stringstream text;
+    text << in.rdbuf();
+    for (auto &s : pocketsphinx_domain::sentences_of(text.str())) sentences.push_back(std::move(s));
+  }
+  ps_decoder_t *first = decoders_.front()->ps;
+  const std::string arpa = pocketsphinx_domain::arpa_of(sentences, [first](const std::string &w) {
+    char *phones = ps_lookup_word(first, w.c_str());
+    const bool known = phones != nullptr;
+    std::free(phones);  // NOLINT: PocketSphinx's string, from malloc
+    return known;
+  });
+  if (arpa.empty()) return;
+  char path[] = "/tmp/switchboard-domain-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) throw sdk::Error(sdk::Status::fatal, "cannot write the domain model");
+  ::close(fd);
+  std::ofstream(path) << arpa;
+  const float weight = static_cast<float>(c.value("domain_weight", 0.3));
+  std::string failed;
+  for (auto &d : decoders_) {
+    ngram_model_t *domain = ngram_model_read(d->config, path, NGRAM_ARPA, ps_get_logmath(d->ps));
+    ngram_model_t *general = ps_get_lm(d->ps, ps_get_search(d->ps));
+    if (domain == nullptr || general == nullptr) {
+      if (domain != nullptr) ngram_model_free(domain);
+      failed = "cannot load the domain model";
+      break;
+    }
+    ngram_model_retain(general);  // the default search keeps its own
+    ngram_model_t *models[] = {general, domain};
+    char general_name[] = "general", domain_name[] = "domain";
+    char *names[] = {general_name, domain_name};
+    const float32 weights[] = {1.0F - weight, weight};
+    ngram_model_t *set = ngram_model_set_init(d->config, models, names, weights, 2);
+    if (set == nullptr || ps_set_lm(d->ps, "domain", set) != 0 || ps_set_search(d->ps, "domain") != 0) {
+      failed = "cannot use the domain model";
+      if (set != nullptr) ngram_model_free(set);
+      break;
+    }
+    ngram_model_free(set);  // the search holds it now
+  }
+  std::filesystem::remove(path);
+  if (!failed.empty()) throw sdk::Error(sdk::Status::fatal, failed);
+  host.info("domain model: " + std::to_string(sentences.size()) + " sentences, weight " + std::to_string(weight));
 }
 
 PocketSphinxStt::~PocketSphinxStt() {

@@ -5,39 +5,12 @@
 #include <thread>
 
 #include "conformance/voice-assistant/server_fixture.hpp"
+#include "integration/api_transcript.hpp"
 #include "support/process.hpp"
 #include "support/word_errors.hpp"
 
 namespace switchboard::test {
 namespace {
-
-// The user's final transcripts for a recording sent in 20 ms binary frames
-// at five times real time, then a second of silence, joined.
-std::string through_the_api(int port, const std::string &session, const std::string &pcm) {
-  WsClient ws(port, "/voice/" + session);
-  if (!ws.until("state_change")) return "";
-  constexpr std::size_t kFrame = 640;
-  const auto start = std::chrono::steady_clock::now();
-  for (std::size_t at = 0; at < pcm.size(); at += kFrame) {
-    ws.send_binary(pcm.substr(at, kFrame));
-    std::this_thread::sleep_until(start + std::chrono::microseconds((at + kFrame) * 1000 / 32 / 5));
-  }
-  ws.send_json({{"type", "audio_end"}});
-  std::string heard;
-  // Every utterance is answered (state back to listening after speaking);
-  // the recording is over when an answer has finished and nothing more was
-  // said.
-  for (int guard = 0; guard < 2000; ++guard) {
-    const auto m = ws.next(std::chrono::seconds(15));
-    if (!m) break;
-    const std::string type = (*m)["type"];
-    if (type == "transcript_update" && (*m)["data"]["is_final"] == true && (*m)["data"]["speaker"] == "user") {
-      heard += (heard.empty() ? "" : " ") + (*m)["data"]["text"].get<std::string>();
-    }
-    if (type == "state_change" && (*m)["state"] == "listening" && !heard.empty()) break;
-  }
-  return heard;
-}
 
 std::string through_the_cli(const std::string &wav) {
   const auto r = run("/usr/bin/pocketsphinx_continuous", {"-infile", wav, "-logfn", "/dev/null"});
@@ -57,7 +30,7 @@ TEST(RecognitionQuality, TheApiHearsWavAtLeastAsWellAsTheEngineAlone) {
   for (const auto &[name, reference] : reference_transcripts()) {
     const auto ref = words_of(reference);
     const std::string api =
-        through_the_api(server.port(), "wer-" + name, speech_pcm(name + ".wav") + std::string(32000, '\0'));
+        api_transcript(server.port(), "wer-" + name, speech_pcm(name + ".wav") + std::string(32000, '\0'));
     const std::string cli = through_the_cli(speech_path(name + ".wav"));
     words += ref.size();
     const auto a = word_errors(ref, words_of(api));
@@ -100,7 +73,7 @@ TEST(RecognitionQuality, WebmInMediaRecorderChunksHearsWhatTheWavDoes) {
   ASSERT_TRUE(server.ready()) << server.process().err();
   const auto webm = speech_bytes("formats/hello.webm");
   const std::string wav_heard =
-      through_the_api(server.port(), "as-wav", speech_pcm("hello.wav") + std::string(32000, '\0'));
+      api_transcript(server.port(), "as-wav", speech_pcm("hello.wav") + std::string(32000, '\0'));
   for (const std::size_t chunk : {std::size_t{500}, webm.size() / 12}) {
     WsClient ws(server.port(), "/voice/as-webm-" + std::to_string(chunk));
     ASSERT_TRUE(ws.until("state_change"));

@@ -1,0 +1,40 @@
+// What the native API heard: a recording's PCM16 bytes sent in 20 ms binary
+// frames at five times real time, the stream ended, and the user's final
+// transcripts joined until the last one has been answered.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "conformance/voice_client.hpp"
+
+namespace switchboard::test {
+
+inline std::string api_transcript(int port, const std::string &session, const std::string &pcm) {
+  WsClient ws(port, "/voice/" + session);
+  if (!ws.until("state_change")) return "";
+  constexpr std::size_t kFrame = 640;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t at = 0; at < pcm.size(); at += kFrame) {
+    ws.send_binary(pcm.substr(at, kFrame));
+    // Paced by the audio's own clock (32 bytes a millisecond), five times faster.
+    std::this_thread::sleep_until(start + std::chrono::microseconds((at + kFrame) * 1000 / 32 / 5));
+  }
+  ws.send_json({{"type", "audio_end"}});
+  std::string heard;
+  // Every utterance is answered (the state comes back to listening): the
+  // recording is over when an answer has finished after words were heard.
+  for (int guard = 0; guard < 2000; ++guard) {
+    const auto m = ws.next(std::chrono::seconds(15));
+    if (!m) break;
+    const std::string type = (*m)["type"];
+    if (type == "transcript_update" && (*m)["data"]["is_final"] == true && (*m)["data"]["speaker"] == "user") {
+      heard += (heard.empty() ? "" : " ") + (*m)["data"]["text"].get<std::string>();
+    }
+    if (type == "state_change" && (*m)["state"] == "listening" && !heard.empty()) break;
+  }
+  return heard;
+}
+
+}  // namespace switchboard::test
