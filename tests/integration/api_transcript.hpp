@@ -24,8 +24,10 @@ inline std::string api_transcript(int port, const std::string &session, const st
   ws.send_json({{"type", "audio_end"}});
   std::string heard;
   // Every utterance is answered (the state comes back to listening): the
-  // recording is over when an answer has finished after words were heard.
-  for (int guard = 0; guard < 2000; ++guard) {
+  // recording is over when an answer has finished after words were heard,
+  // or, for one in which nothing is heard, after 30 s of messages.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < give_up) {
     const auto m = ws.next(std::chrono::seconds(15));
     if (!m) break;
     const std::string type = (*m)["type"];
