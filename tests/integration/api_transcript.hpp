@@ -1,6 +1,5 @@
-// What the native API heard: a recording's PCM16 bytes sent in 20 ms binary
-// frames at five times real time, the stream ended, and the user's final
-// transcripts joined until the last one has been answered.
+// What the native API heard, and what PocketSphinx's own command-line
+// decoder hears, for the recognition tests; and the server they share.
 #pragma once
 
 #include <chrono>
@@ -8,9 +7,30 @@
 #include <thread>
 
 #include "conformance/voice_client.hpp"
+#include "support/process.hpp"
+#include "support/word_errors.hpp"
 
 namespace switchboard::test {
 
+// PocketSphinx for speech, the rest scripted and fast.
+inline std::string recognition_providers(int decoders = 2) {
+  return "stt:\n  - {name: pocketsphinx, plugin: stt-pocketsphinx, config: {decoders: " + std::to_string(decoders) +
+         "}}\n"
+         "llm:\n  - {name: scripted, plugin: llm-scripted, config: {reply: \"Okay.\"}}\n"
+         "tts:\n  - {name: tone, plugin: tts-tone, config: {ms_per_char: 2}}\n";
+}
+
+// pocketsphinx_continuous on a WAV file: its words, joined.
+inline std::string cli_transcript(const std::string &wav) {
+  const auto r = run("/usr/bin/pocketsphinx_continuous", {"-infile", wav, "-logfn", "/dev/null"});
+  std::string out;
+  for (const auto &w : words_of(r.out)) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+// A recording's PCM16 bytes sent in 20 ms binary frames at five times real
+// time, the stream ended, and the user's final transcripts joined until the
+// last one has been answered.
 inline std::string api_transcript(int port, const std::string &session, const std::string &pcm) {
   WsClient ws(port, "/voice/" + session);
   if (!ws.until("state_change")) return "";

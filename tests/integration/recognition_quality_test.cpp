@@ -12,26 +12,15 @@
 namespace switchboard::test {
 namespace {
 
-std::string through_the_cli(const std::string &wav) {
-  const auto r = run("/usr/bin/pocketsphinx_continuous", {"-infile", wav, "-logfn", "/dev/null"});
-  std::string out;
-  for (const auto &w : words_of(r.out)) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
-
 TEST(RecognitionQuality, TheApiHearsWavAtLeastAsWellAsTheEngineAlone) {
-  VoiceServer server(
-      "stt:\n  - {name: pocketsphinx, plugin: stt-pocketsphinx, config: {decoders: 2}}\n"
-      "llm:\n  - {name: scripted, plugin: llm-scripted, config: {reply: \"Okay.\"}}\n"
-      "tts:\n  - {name: tone, plugin: tts-tone, config: {ms_per_char: 2}}\n",
-      "{limits: {messages_per_second: 0}}");
+  VoiceServer server(recognition_providers(), "{limits: {messages_per_second: 0}}");
   ASSERT_TRUE(server.ready()) << server.process().err();
   std::size_t words = 0, api_errors = 0, cli_errors = 0;
   for (const auto &[name, reference] : reference_transcripts()) {
     const auto ref = words_of(reference);
     const std::string api =
         api_transcript(server.port(), "wer-" + name, speech_pcm(name + ".wav") + std::string(32000, '\0'));
-    const std::string cli = through_the_cli(speech_path(name + ".wav"));
+    const std::string cli = cli_transcript(speech_path(name + ".wav"));
     words += ref.size();
     const auto a = word_errors(ref, words_of(api));
     const auto c = word_errors(ref, words_of(cli));
@@ -65,11 +54,7 @@ namespace {
 // chunks (about 200 ms each, cut anywhere) against the same recording as
 // 16 kHz samples. The only WebM recording of ../shared/testdata is hello's.
 TEST(RecognitionQuality, WebmInMediaRecorderChunksHearsWhatTheWavDoes) {
-  VoiceServer server(
-      "stt:\n  - {name: pocketsphinx, plugin: stt-pocketsphinx, config: {decoders: 1}}\n"
-      "llm:\n  - {name: scripted, plugin: llm-scripted, config: {reply: \"Okay.\"}}\n"
-      "tts:\n  - {name: tone, plugin: tts-tone, config: {ms_per_char: 2}}\n",
-      "{limits: {messages_per_second: 0}}");
+  VoiceServer server(recognition_providers(1), "{limits: {messages_per_second: 0}}");
   ASSERT_TRUE(server.ready()) << server.process().err();
   const auto webm = speech_bytes("formats/hello.webm");
   const std::string wav_heard =

@@ -52,21 +52,14 @@ std::vector<std::int16_t> with_noise(const std::vector<std::int16_t> &speech, do
   return out;
 }
 
-std::string cli_transcript(const std::vector<std::int16_t> &samples, int index) {
+std::string cli_of(const std::vector<std::int16_t> &samples, int index) {
   const auto wav = scratch_file("voices", "cli-" + std::to_string(index), ".wav");
   std::ofstream(wav, std::ios::binary) << sdk::wav_file(samples.data(), samples.size(), 16000);
-  const auto r = run("/usr/bin/pocketsphinx_continuous", {"-infile", wav.string(), "-logfn", "/dev/null"});
-  std::string out;
-  for (const auto &w : words_of(r.out)) out += (out.empty() ? "" : " ") + w;
-  return out;
+  return switchboard::test::cli_transcript(wav.string());
 }
 
 TEST(RecognitionVoices, OtherVoicesCleanAndNoisyAreHeardThroughTheApiAsByTheEngineAlone) {
-  VoiceServer server(
-      "stt:\n  - {name: pocketsphinx, plugin: stt-pocketsphinx, config: {decoders: 2}}\n"
-      "llm:\n  - {name: scripted, plugin: llm-scripted, config: {reply: \"Okay.\"}}\n"
-      "tts:\n  - {name: tone, plugin: tts-tone, config: {ms_per_char: 2}}\n",
-      "{limits: {messages_per_second: 0}}");
+  VoiceServer server(recognition_providers(), "{limits: {messages_per_second: 0}}");
   ASSERT_TRUE(server.ready()) << server.process().err();
   const std::vector<std::pair<std::string, std::string>> voices = {
       {"flite slt", "{name: flite, plugin: tts-flite, config: {voice: slt}}"},
@@ -87,7 +80,7 @@ TEST(RecognitionVoices, OtherVoicesCleanAndNoisyAreHeardThroughTheApiAsByTheEngi
         const std::string api =
             api_transcript(server.port(), "voice-" + std::to_string(n),
                            sdk::pcm_bytes(samples.data(), samples.size()) + std::string(32000, '\0'));
-        const std::string cli = cli_transcript(samples, n);
+        const std::string cli = cli_of(samples, n);
         ++n;
         words += ref.size();
         api_wrong += word_errors(ref, words_of(api));
