@@ -5,7 +5,11 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "ascii.hpp"
+
 namespace switchboard::server {
+
+using ascii::trim;
 
 namespace {
 
@@ -26,12 +30,6 @@ bool address_bytes(std::string_view text, bool &v6, unsigned char (&out)[16]) {
     std::copy(b.begin(), b.end(), out);
   }
   return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // "1.2.3.4", "[::1]:80", "\"[2001:db8::1]\"", "1.2.3.4:5678" → the address.

@@ -3,24 +3,15 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "ascii.hpp"
 #include "switchboard/server/path.hpp"
 
 namespace switchboard::server {
 
+using ascii::iequals;
+using ascii::lower;
+
 namespace {
-
-std::string lower(std::string s) {
-  for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 // "Host: name:port" or "[::1]:port" → the name.
 std::string_view host_name(std::string_view host) {
@@ -49,15 +40,11 @@ bool json_type(const std::string &content_type) {
 int SessionQuota::take(const std::string &subject) {
   std::lock_guard lock(mutex_);
   if (total_ > 0 && live_ >= total_) return 503;
-  ++live_;
-  if (subject.empty()) return 0;  // no subject (auth off): the total only
-  --live_;
-  auto &mine = by_subject_[subject];
-  if (per_subject_ > 0 && mine >= per_subject_) {
-    if (mine == 0) by_subject_.erase(subject);
-    return 429;
+  if (!subject.empty()) {  // no subject (auth off): the total only
+    auto &mine = by_subject_[subject];
+    if (per_subject_ > 0 && mine >= per_subject_) return 429;
+    ++mine;
   }
-  ++mine;
   ++live_;
   return 0;
 }

@@ -2,23 +2,14 @@
 
 #include <cstdlib>
 
+#include "ascii.hpp"
+
 namespace switchboard::server {
 
+using ascii::iequals;
+using ascii::trim;
+
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 // How specifically `range` names `type`: 3 exactly, 2 "type/*", 1 "*/*", 0 not.
 int specificity(std::string_view range, std::string_view type) {

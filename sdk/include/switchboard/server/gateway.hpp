@@ -116,7 +116,6 @@ class Gateway {
   std::string cross_site_refusal(const Request &request) const;
 
  private:
-  struct Prepared;
   Response handle(const Request &request);
   Response upgrade(const Request &request, SocketHandlers &handlers, OnOpen &on_open);
   // The checks common to both; a response when refused.
