@@ -34,6 +34,9 @@ bool AudioInput::accept(std::span<const std::uint8_t> bytes, std::vector<std::in
   bool ok = false;
   const Container kind = sniff(bytes);
   if (kind == Container::webm || (kind == Container::unknown && stream_)) {
+    // A chunk is cut wherever the recorder's timer fell, so its first bytes
+    // are anything; only a container's own signature, checked strictly by
+    // sniff(), starts something else.
     // A new recording starts with its header; other chunks continue one.
     if (kind == Container::webm) stream_ = std::make_unique<StreamDecoder>(max_samples());
     ok = stream_->push(bytes, decoded, error);

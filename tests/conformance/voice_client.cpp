@@ -112,8 +112,12 @@ std::optional<nlohmann::json> WsClient::next(std::chrono::milliseconds deadline)
   if (!impl_->open) return std::nullopt;
   beast::flat_buffer buffer;
   beast::error_code ec;
+  // Asynchronously: a blocking read would not honour the deadline. When it
+  // passes, the stream closes the socket.
   beast::get_lowest_layer(impl_->socket).expires_after(deadline);
-  impl_->socket.read(buffer, ec);
+  impl_->socket.async_read(buffer, [&ec](beast::error_code e, std::size_t) { ec = e; });
+  impl_->io.run();
+  impl_->io.restart();
   beast::get_lowest_layer(impl_->socket).expires_never();
   if (ec) {
     last_error_ = ec.message();

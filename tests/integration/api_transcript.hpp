@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "conformance/voice_client.hpp"
 #include "support/process.hpp"
@@ -28,18 +29,17 @@ inline std::string cli_transcript(const std::string &wav) {
   return out;
 }
 
-// A recording's PCM16 bytes sent in 20 ms binary frames at five times real
-// time, the stream ended, and the user's final transcripts joined until the
-// last one has been answered.
-inline std::string api_transcript(int port, const std::string &session, const std::string &pcm) {
+// Binary messages sent one every `message_us` microseconds of audio at five
+// times real time, the stream ended, and the user's final transcripts joined
+// until the last one has been answered.
+inline std::string api_transcript_of(int port, const std::string &session, const std::vector<std::string> &messages,
+                                     std::int64_t message_us) {
   WsClient ws(port, "/voice/" + session);
   if (!ws.until("state_change")) return "";
-  constexpr std::size_t kFrame = 640;
   const auto start = std::chrono::steady_clock::now();
-  for (std::size_t at = 0; at < pcm.size(); at += kFrame) {
-    ws.send_binary(pcm.substr(at, kFrame));
-    // Paced by the audio's own clock (32 bytes a millisecond), five times faster.
-    std::this_thread::sleep_until(start + std::chrono::microseconds((at + kFrame) * 1000 / 32 / 5));
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    ws.send_binary(messages[i]);
+    std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<std::int64_t>(i + 1) * message_us / 5));
   }
   ws.send_json({{"type", "audio_end"}});
   std::string heard;
@@ -52,11 +52,24 @@ inline std::string api_transcript(int port, const std::string &session, const st
     if (!m) break;
     const std::string type = (*m)["type"];
     if (type == "transcript_update" && (*m)["data"]["is_final"] == true && (*m)["data"]["speaker"] == "user") {
-      heard += (heard.empty() ? "" : " ") + (*m)["data"]["text"].get<std::string>();
+      if (!heard.empty()) heard += ' ';
+      heard += (*m)["data"]["text"].get<std::string>();
     }
     if (type == "state_change" && (*m)["state"] == "listening" && !heard.empty()) break;
   }
   return heard;
+}
+
+// `bytes` cut into messages of `size` bytes.
+inline std::vector<std::string> cut(const std::string &bytes, std::size_t size) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < bytes.size(); at += size) out.push_back(bytes.substr(at, size));
+  return out;
+}
+
+// A recording's PCM16 bytes at 16 kHz in 20 ms binary frames.
+inline std::string api_transcript(int port, const std::string &session, const std::string &pcm) {
+  return api_transcript_of(port, session, cut(pcm, 640), 20000);
 }
 
 }  // namespace switchboard::test

@@ -43,6 +43,39 @@ TEST(AudioInput, MediaRecorderChunksContinueOneStreamAcrossMessages) {
   EXPECT_EQ(out.size(), kHelloSamples);
 }
 
+// A chunk is cut wherever the recorder's timer fell: one that happens to
+// begin like an MPEG audio frame (0xFF, then sync and layer III bits) still
+// continues the WebM stream.
+TEST(AudioInput, AChunkThatBeginsLikeAnMp3FrameContinuesTheStream) {
+  const auto webm = speech_bytes("formats/hello.webm");
+  std::size_t cut = 0;
+  for (std::size_t i = 200; i + 1 < webm.size() && cut == 0; ++i) {
+    if (webm[i] == 0xFF && (webm[i + 1] & 0xE6) == 0xE2) cut = i;
+  }
+  ASSERT_NE(cut, 0U) << "hello.webm has no byte pair like an MPEG frame sync to cut at";
+  AudioInput input({});
+  std::vector<std::int16_t> out;
+  std::string error;
+  ASSERT_TRUE(input.accept(std::span(webm).first(cut), out, error)) << error;
+  ASSERT_TRUE(input.accept(std::span(webm).subspan(cut), out, error)) << error;
+  ASSERT_TRUE(input.end_stream(out, error)) << error;
+  EXPECT_EQ(out.size(), kHelloSamples);
+}
+
+// Raw samples are anything too: a 20 ms frame whose first sample's bytes
+// are FF E3 (-7169) is PCM, not MP3.
+TEST(AudioInput, APcmFrameThatBeginsLikeAnMp3FrameIsPcm) {
+  std::vector<std::uint8_t> frame(640, 0);
+  frame[0] = 0xFF;
+  frame[1] = 0xE3;
+  AudioInput input({});
+  std::vector<std::int16_t> out;
+  std::string error;
+  ASSERT_TRUE(input.accept(frame, out, error)) << error;
+  ASSERT_EQ(out.size(), 320U);
+  EXPECT_EQ(out[0], -7169);
+}
+
 TEST(AudioInput, RefusesWhatIsOverTheLimitsWithAClearError) {
   AudioLimits limits;
   limits.max_message_seconds = 2;

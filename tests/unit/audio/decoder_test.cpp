@@ -77,6 +77,26 @@ TEST(Decoder, SniffsEachContainer) {
   EXPECT_EQ(sniff(speech_bytes("formats/hello-16k-s16le.pcm")), Container::unknown);
 }
 
+// MP3 without its ID3 tag is known by two frame headers in a row; one
+// header-like pair of bytes is not MP3.
+TEST(Decoder, SniffsUntaggedMp3ByItsFramesNotByTwoBytes) {
+  const auto tagged = speech_bytes("formats/hello.mp3");
+  ASSERT_GE(tagged.size(), 10U);
+  ASSERT_EQ(std::string(tagged.begin(), tagged.begin() + 3), "ID3");
+  // The tag's size: four 7-bit bytes after the 10-byte header.
+  const std::size_t tag = 10 + ((std::size_t{tagged[6]} << 21) | (std::size_t{tagged[7]} << 14) |
+                                (std::size_t{tagged[8]} << 7) | tagged[9]);
+  const std::vector<std::uint8_t> frames(tagged.begin() + static_cast<std::ptrdiff_t>(tag), tagged.end());
+  EXPECT_EQ(sniff(frames), Container::mp3);
+  std::vector<std::int16_t> out;
+  std::string error;
+  EXPECT_TRUE(decode(frames, out, error)) << error;
+  // The first frame's header alone, followed by anything else.
+  std::vector<std::uint8_t> one(frames.begin(), frames.begin() + 4);
+  one.resize(2000, 0x11);
+  EXPECT_EQ(sniff(one), Container::unknown);
+}
+
 TEST(Decoder, WebmInChunksDecodesExactlyLikeTheWholeFile) {
   const auto bytes = speech_bytes("formats/hello.webm");
   std::vector<std::int16_t> whole;
