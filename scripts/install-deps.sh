@@ -29,6 +29,8 @@ packages=(
   # security tests: nginx with TLS in front of the API (config/examples/nginx-tls.conf),
   # a certificate made by openssl, requests made by curl
   nginx-light openssl curl
+  # browser tests: Debian's own Chromium, headless, against the server on 127.0.0.1
+  chromium
 )
 
 missing=()

@@ -60,6 +60,7 @@ struct ToJson {
   nlohmann::json operator()(const event::InterruptAck &e) const {
     return {{"type", "interrupt_ack"}, {"reason", e.reason}};
   }
+  nlohmann::json operator()(const event::AudioDone &e) const { return {{"type", "audio_done"}, {"heard", e.heard}}; }
   nlohmann::json operator()(const event::Error &e) const {
     return {{"type", "error"}, {"code", e.code}, {"message", e.message}};
   }

@@ -86,6 +86,12 @@ struct SpeechResumed {
 struct InterruptAck {
   std::string reason;  // "interrupt" or "barge-in"
 };
+// The audio a client ended (end_audio) has been heard out: every utterance
+// in it has its final transcript, or none had words. Request-shaped APIs
+// answer "nothing heard" on it; a streaming client may ignore it.
+struct AudioDone {
+  bool heard = false;  // some utterance since the last AudioDone had words
+};
 struct Error {
   std::string code;  // stt_failed, llm_failed, tts_failed, bad_audio, empty_message
   std::string message;
@@ -93,9 +99,9 @@ struct Error {
 
 }  // namespace event
 
-using EventBody =
-    std::variant<event::StateChange, event::VadStatus, event::AudioMetrics, event::Transcript, event::TextChunk,
-                 event::AudioChunk, event::TurnComplete, event::SpeechResumed, event::InterruptAck, event::Error>;
+using EventBody = std::variant<event::StateChange, event::VadStatus, event::AudioMetrics, event::Transcript,
+                               event::TextChunk, event::AudioChunk, event::TurnComplete, event::SpeechResumed,
+                               event::InterruptAck, event::AudioDone, event::Error>;
 
 struct Event {
   std::string_view session_id;

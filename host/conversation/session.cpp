@@ -90,14 +90,31 @@ void Session::end_audio() {
   std::string error;
   decoded_.clear();
   if (!input_.end_stream(decoded_, error)) spdlog::debug("session {}: end of audio: {}", id_, error);
-  if (!path_owner_) return;
+  if (!path_owner_) {
+    strand_->post([self = shared_from_this()] {
+      if (self->closed_) return;
+      self->audio_ending_ = true;
+      self->settle_audio();
+    });
+    return;
+  }
   path_owner_->push(decoded_);
   strand_->post([self = shared_from_this()] {
     if (self->closed_) return;
     self->path_.load(std::memory_order_acquire)->finish();
     self->taking_audio_ = self->observer_ != nullptr;
     if (!self->turn_ && self->state() == State::listening) self->set_state(self->resting_state());
+    self->audio_ending_ = true;
+    self->settle_audio();
   });
+}
+
+void Session::settle_audio() {
+  if (!audio_ending_ || !utterances_open_.empty()) return;
+  audio_ending_ = false;
+  const bool heard = heard_since_done_;
+  heard_since_done_ = false;
+  emit(event::AudioDone{heard});
 }
 
 // One pump queued at a time; it holds the session (a reference count, not an
@@ -188,13 +205,16 @@ void Session::stt_done(std::uint64_t utterance, const Outcome &outcome) {
   if (u.final_text.empty() || !outcome.ok()) {
     // Nothing was said (noise, a cough) or nothing could be heard: no turn.
     if (!turn_ && state() == State::thinking) set_state(resting_state());
+    settle_audio();
     return;
   }
+  heard_since_done_ = true;
   const auto now = context_->clock.now();
   const double transcript_ms = std::chrono::duration<double, std::milli>(now - u.ended).count();
   const std::string user_id = new_id();
   emit(event::Transcript{user_id, u.final_text, true, u.confidence, context_->wall_now()});
   receive({std::move(u.final_text), user_id, true, u.ended, transcript_ms, u.seconds});
+  settle_audio();
 }
 
 void Session::send_text(std::string text, bool with_audio) {

@@ -129,6 +129,8 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   void fail(Turn &turn, const char *code, const std::string &message);
   void set_state(State next);
   void emit(EventBody body);
+  // AudioDone, once the audio a client ended has no utterance left open.
+  void settle_audio();
   void touch();
   std::weak_ptr<LinkTarget> weak_target() { return std::weak_ptr<LinkTarget>(shared_from_this()); }
   State resting_state() const;
@@ -169,6 +171,8 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   std::uint64_t utterances_ = 0;
   std::map<std::uint64_t, Utterance> utterances_open_;
   std::uint64_t open_utterance_ = 0;              // receiving frames now (0: none)
+  bool audio_ending_ = false;                     // end_audio came; AudioDone is owed
+  bool heard_since_done_ = false;                 // a final with words since the last AudioDone
   std::shared_ptr<resilience::SttCall> feeding_;  // its stt call
   core::TimerPtr playback_timer_;
 };

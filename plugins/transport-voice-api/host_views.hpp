@@ -6,6 +6,7 @@
 #include "switchboard/ext/admin.h"
 #include "switchboard/ext/providers.h"
 #include "switchboard/ext/sessions.h"
+#include "switchboard/server/ext_call.hpp"
 
 namespace voice_api {
 
@@ -15,20 +16,8 @@ struct HostViews {
   const sb_admin_ext *admin = nullptr;
 };
 
-// Collects what an extension writes to a sink.
-struct Text {
-  std::string value;
-  sb_sink sink() {
-    return {
-        [](void *user, const char *data, std::size_t size) { static_cast<std::string *>(user)->append(data, size); },
-        &value};
-  }
-};
-
-// An error buffer for one extension call.
-struct Failure {
-  sb_error error{sizeof(sb_error), 0, {}};
-  std::string message() const { return error.message; }
-};
+// What an extension writes, and one call's error.
+using Text = switchboard::server::SinkText;
+using Failure = switchboard::server::ExtError;
 
 }  // namespace voice_api

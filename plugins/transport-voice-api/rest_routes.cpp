@@ -23,16 +23,6 @@ Response detail(int status, const std::string &message) {
           {}};
 }
 
-bool valid_session_id(const std::string &id) {
-  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~';
-  });
-}
-
-bool may_see(const server::Identity &who, const std::string &owner) {
-  return who.role == Role::admin || (!who.subject.empty() && who.subject == owner);
-}
-
 namespace {
 
 Response json(int status, const std::string &body) {

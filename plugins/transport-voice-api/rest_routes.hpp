@@ -8,18 +8,17 @@
 
 #include "host_views.hpp"
 #include "switchboard/server/router.hpp"
+#include "switchboard/server/session_turn.hpp"
 
 namespace voice_api {
 
 // An error as the API writes it: {"detail": message}.
 switchboard::server::Response detail(int status, const std::string &message);
 
-// Whether a session id is one the API serves: 1 to 128 characters of
-// A-Z a-z 0-9 and "-._~" (a UUID, a ULID, a slug).
-bool valid_session_id(const std::string &id);
-
-// Who may see a session: its owner, or an admin (everyone when auth is off).
-bool may_see(const switchboard::server::Identity &who, const std::string &owner);
+// A session id is 1 to 128 characters of A-Z a-z 0-9 and "-._~" (a UUID,
+// a ULID, a slug); who may see one: the SDK's rules, shared by transports.
+using switchboard::server::may_see;
+using switchboard::server::valid_session_id;
 
 // `api_requests`: the requests this API has answered (the metrics'
 // total_requests).

@@ -43,21 +43,10 @@ class VoiceApiTransport : public sdk::Transport {
                        });
     gateway_ = std::make_unique<server::Gateway>("voice-api", std::move(router), settings_.gateway, detail,
                                                  [this](const std::string &line) { host_.info(line); });
-    try {
-      gateway_->prepare(listen);
-    } catch (const std::invalid_argument &e) {
-      throw sdk::Error(sdk::Status::fatal, e.what());
-    }
-    server_ = std::make_unique<server::Server>(gateway_->hooks(), gateway_->settings().limits, settings_.threads);
-    try {
-      const auto bound = server_->start(listen);
-      host_.info(std::string("auth ") + (gateway_->auth()->enabled() ? "on" : "off") + ", output audio " +
-                 settings_.socket.output_format);
-      return bound;
-    } catch (const std::exception &e) {
-      server_.reset();
-      throw sdk::Error(sdk::Status::fatal, e.what());
-    }
+    const auto bound = gateway_->serve(server_, listen, settings_.threads);
+    host_.info(std::string("auth ") + (gateway_->auth()->enabled() ? "on" : "off") + ", output audio " +
+               settings_.socket.output_format);
+    return bound;
   }
 
   void stop() override {
@@ -130,17 +119,12 @@ class VoiceApiTransport : public sdk::Transport {
         if (view.is_discarded() || !may_see(c.who, view.value("owner", ""))) return detail(404, "Session not found");
       }
     }
-    const std::string quota_key = c.who.subject;
-    if (const int refused = gateway_->sessions().take(quota_key); refused != 0) {
-      auto r = detail(refused, refused == 429 ? "Too many live sessions for this subject" : "Too many live sessions");
-      r.headers.emplace_back("Retry-After", "5");
-      return r;
-    }
+    std::function<void()> release;
+    if (auto refused = gateway_->take_session(c.who, release)) return *refused;
     auto *gateway = gateway_.get();
     auto socket = std::make_shared<VoiceSocket>(
         views_, id, settings_.socket, c.who,
-        [gateway](const server::Identity &who) { return gateway->allow_message(who); },
-        [gateway, quota_key] { gateway->sessions().give(quota_key); });
+        [gateway](const server::Identity &who) { return gateway->allow_message(who); }, std::move(release));
     socket->bind(handlers, on_open);
     return {101, "", "", {}};
   }

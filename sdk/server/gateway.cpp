@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "switchboard/sdk/status.hpp"
+
 #include "ascii.hpp"
 #include "switchboard/server/path.hpp"
 
@@ -67,6 +69,29 @@ Gateway::Gateway(std::string name, Router router, GatewaySettings settings, Erro
       settings_(std::move(settings)),
       error_(std::move(error)),
       log_(std::move(log)) {}
+
+std::string Gateway::serve(std::unique_ptr<Server> &server, const std::string &listen, unsigned threads) {
+  try {
+    prepare(listen);
+    server = std::make_unique<Server>(hooks(), settings_.limits, threads);
+    return server->start(listen);
+  } catch (const std::exception &e) {
+    server.reset();
+    throw sdk::Error(sdk::Status::fatal, e.what());
+  }
+}
+
+std::optional<Response> Gateway::take_session(const Identity &who, std::function<void()> &release) {
+  if (const int refused = quota_->take(who.subject); refused != 0) {
+    auto r = error_(refused, refused == 429 ? "Too many live sessions for this subject" : "Too many live sessions");
+    r.headers.emplace_back("Retry-After", "5");
+    return r;
+  }
+  release = [quota = quota_.get(), subject = who.subject, given = std::make_shared<std::atomic<bool>>(false)] {
+    if (!given->exchange(true)) quota->give(subject);
+  };
+  return std::nullopt;
+}
 
 void Gateway::prepare(const std::string &listen) {
   loopback_ = loopback_listener(listen);

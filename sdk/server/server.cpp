@@ -5,6 +5,7 @@
 
 #include <utility>  // before Asio 1.18's awaitable.hpp, which forgets it
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -17,6 +18,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
+
+#include "body_stream.hpp"
 
 namespace switchboard::server {
 
@@ -319,6 +322,158 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     co_return out;
   }
 
+  // While a late answer is pending, stopping the server abandons it too.
+  struct LateCloser {
+    std::shared_ptr<Impl> self;
+    std::uint64_t id;
+    std::function<void()> plain;
+    LateCloser(std::shared_ptr<Impl> s, std::uint64_t i, const std::shared_ptr<LateAnswer> &late)
+        : self(std::move(s)), id(i) {
+      {
+        std::lock_guard lock(self->mutex);
+        auto &closer = self->closers[id];
+        plain = closer;
+        closer = [weak = std::weak_ptr<LateAnswer>(late), plain = plain] {
+          if (auto l = weak.lock()) l->abandon(l);
+          plain();
+        };
+      }
+      if (self->stopping) late->abandon(late);
+    }
+    ~LateCloser() {
+      std::lock_guard lock(self->mutex);
+      if (const auto it = self->closers.find(id); it != self->closers.end()) it->second = plain;
+    }
+  };
+
+  // [strand] Sleeps until the late answer is woken; false when
+  // Limits::idle_timeout passed first.
+  static awaitable<bool> wait(std::shared_ptr<Impl> self, LateAnswer &late) {
+    late.wake().expires_after(self->limits.idle_timeout);
+    beast::error_code ec;
+    co_await late.wake().async_wait(asio::redirect_error(use_awaitable, ec));
+    co_return ec == asio::error::operation_aborted;
+  }
+
+  // A deferred answer: waits for the Reply's Response (a 504 past the idle
+  // timeout).
+  static awaitable<Response> await_reply(std::shared_ptr<Impl> self, beast::tcp_stream &stream, Response answer,
+                                         std::uint64_t id) {
+    auto reply = std::make_shared<LateReply>(stream.get_executor());
+    const LateCloser closer(self, id, reply);
+    try {
+      answer.defer(reply);
+    } catch (const std::exception &) {
+      reply->send(self->error(500, "Internal server error"));
+    }
+    // What the gateway added to the first answer (CORS, say) holds for the
+    // late one.
+    auto with_headers = [&answer](Response r) {
+      for (const auto &header : answer.headers) {
+        const bool present =
+            std::any_of(r.headers.begin(), r.headers.end(), [&](const auto &h) { return h.first == header.first; });
+        if (!present) r.headers.push_back(header);
+      }
+      return r;
+    };
+    for (;;) {
+      if (auto r = reply->take()) co_return with_headers(std::move(*r));
+      if (!co_await wait(self, *reply)) {
+        reply->abandon(reply);
+        if (auto r = reply->take()) co_return with_headers(std::move(*r));
+        co_return self->error(504, "The answer took too long");
+      }
+      if (self->stopping) co_return self->error(503, "The server is stopping");
+    }
+  }
+
+  // While a body streams, nobody reads the connection: this does, so a
+  // client that leaves abandons the body at once. What it reads (a
+  // pipelined request) stays in `buffer` for the next request. It is over
+  // before the stream's coroutine goes on (`finish`).
+  struct PeerWatch {
+    explicit PeerWatch(const asio::any_io_executor &strand) : finished(strand) {
+      finished.expires_at(asio::steady_timer::time_point::max());
+    }
+    asio::steady_timer finished;
+    bool done = false;
+
+    static awaitable<void> watch(std::shared_ptr<PeerWatch> self, beast::tcp_stream &stream, beast::flat_buffer &buffer,
+                                 std::shared_ptr<BodyStream> body) {
+      beast::error_code ec;
+      const std::size_t n =
+          co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(use_awaitable, ec));
+      buffer.commit(n);
+      if (ec && ec != asio::error::operation_aborted) body->abandon(body);
+      self->done = true;
+      self->finished.cancel();
+    }
+    // Stops the read (if it still waits) and waits for it to be over.
+    awaitable<void> finish(beast::tcp_stream &stream) {
+      if (done) co_return;
+      beast::error_code ignored;
+      stream.socket().cancel(ignored);
+      while (!done) co_await finished.async_wait(asio::redirect_error(use_awaitable, ignored));
+    }
+  };
+
+  // A streamed body: the head at once, then each chunk as it is queued,
+  // then the last chunk. False when the connection cannot go on (the body
+  // was abandoned or the client went away).
+  static awaitable<bool> send_stream(std::shared_ptr<Impl> self, beast::tcp_stream &stream, beast::flat_buffer &buffer,
+                                     Response answer, unsigned version, bool keep_alive, std::uint64_t id) {
+    http::response<http::empty_body> head{static_cast<http::status>(answer.status), version};
+    head.set(http::field::server, "switchboard");
+    if (!answer.content_type.empty()) head.set(http::field::content_type, answer.content_type);
+    for (const auto &[name, value] : answer.headers) head.set(name, value);
+    head.keep_alive(keep_alive);
+    head.chunked(true);
+    http::response_serializer<http::empty_body> serializer{head};
+    beast::error_code ec;
+    stream.expires_after(self->limits.idle_timeout);
+    co_await http::async_write_header(stream, serializer, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return false;
+    auto body = std::make_shared<BodyStream>(stream.get_executor(), self->limits.max_queue_bytes);
+    const LateCloser closer(self, id, body);
+    // However this ends, a producer still writing hears that nobody reads.
+    struct Abandon {
+      std::shared_ptr<BodyStream> body;
+      ~Abandon() { body->abandon(body); }
+    } abandon_at_exit{body};
+    auto watch = std::make_shared<PeerWatch>(stream.get_executor());
+    asio::co_spawn(stream.get_executor(), PeerWatch::watch(watch, stream, buffer, body), asio::detached);
+    bool ok = true;
+    try {
+      answer.stream(body);
+    } catch (const std::exception &) {
+      ok = false;
+    }
+    while (ok) {
+      auto taken = body->take();
+      for (const auto &chunk : taken.chunks) {
+        if (chunk.empty()) continue;  // an empty chunk would end the body
+        stream.expires_after(self->limits.idle_timeout);
+        co_await asio::async_write(stream, http::make_chunk(asio::buffer(chunk)),
+                                   asio::redirect_error(use_awaitable, ec));
+        if (ec) break;
+      }
+      if (ec || taken.abandoned) {
+        ok = false;
+        break;
+      }
+      if (taken.over) break;
+      // What came while those were written is taken before sleeping: its
+      // wake-up was spent while no one waited.
+      if (!taken.chunks.empty()) continue;
+      if (!co_await wait(self, *body)) ok = false;  // the producer fell silent
+    }
+    co_await watch->finish(stream);
+    if (!ok) co_return false;
+    stream.expires_after(self->limits.idle_timeout);
+    co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(use_awaitable, ec));
+    co_return keep_alive && !ec;
+  }
+
   static awaitable<void> serve(std::shared_ptr<Impl> self, tcp::socket socket, std::string remote) {
     beast::tcp_stream stream(std::move(socket));
     const auto id = self->track([&stream] {
@@ -398,8 +553,13 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             message.consume(message.size());
           }
         }
-        const Response answer = co_await Impl::answer(self, request);
+        Response answer = co_await Impl::answer(self, request);
+        if (answer.defer) answer = co_await await_reply(self, stream, std::move(answer), id);
         const bool keep_alive = raw.keep_alive() && !self->stopping;
+        if (answer.stream) {
+          if (!co_await send_stream(self, stream, buffer, std::move(answer), raw.version(), keep_alive, id)) break;
+          continue;
+        }
         auto res = response_of(answer, raw.version(), keep_alive);
         co_await http::async_write(stream, res, use_awaitable);
         if (!keep_alive) break;

@@ -43,6 +43,15 @@ class ServedBinary {
   ServedBinary &operator=(const ServedBinary &) = delete;
 
   int port() const noexcept { return port_; }
+  // The port the transport named `name` listens on (its log line).
+  int port_of(const std::string &name) {
+    const std::regex line_re("transport '" + name + "' listening on 127\\.0\\.0\\.1:([0-9]+)");
+    std::smatch m;
+    for (const std::string &log : {process_->err(), process_->out()}) {
+      if (std::regex_search(log, m, line_re)) return std::stoi(m[1]);
+    }
+    return 0;
+  }
   bool ready() const noexcept { return ready_; }
   Process &process() { return *process_; }
   const std::filesystem::path &config() const noexcept { return config_; }

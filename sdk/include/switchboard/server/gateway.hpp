@@ -96,6 +96,14 @@ class Gateway {
   void prepare(const std::string &listen);
   // The server's hooks.
   Server::Hooks hooks();
+  // prepare(), then a server with these hooks and limits listening there:
+  // returns the bound address. Throws sdk::Error (fatal) with the reason
+  // when the config is refused or the address cannot be had.
+  std::string serve(std::unique_ptr<Server> &server, const std::string &listen, unsigned threads);
+  // A live session for `who` (a WebSocket that holds one): the refusal in
+  // the API's error format (429 or 503, with Retry-After), or none with
+  // `release` set to give it back once.
+  std::optional<Response> take_session(const Identity &who, std::function<void()> &release);
 
   // The credentials in force (a reload may replace them: reauthorize).
   std::shared_ptr<const Auth> auth() const { return auth_.load(); }

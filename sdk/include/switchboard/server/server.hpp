@@ -51,6 +51,9 @@ struct Request {
   }
 };
 
+class Stream;
+class Reply;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -59,6 +62,47 @@ struct Response {
   // When set, the server calls it off the I/O threads (it may block, e.g. a
   // reload) and sends what it returns instead.
   std::function<Response()> later = nullptr;
+  // When set, the body is a stream (Server-Sent Events, say): the server
+  // sends the status and headers at once with chunked transfer encoding
+  // (`body` is ignored), then calls this with the stream, whose writes leave
+  // as chunks in order until it ends.
+  std::function<void(std::shared_ptr<Stream>)> stream = nullptr;
+  // When set, the answer comes later from any thread, without holding one:
+  // the server calls this with a Reply and sends the Response given to its
+  // send(). Past Limits::idle_timeout without one, the client gets a 504.
+  std::function<void(std::shared_ptr<Reply>)> defer = nullptr;
+};
+
+// Both kinds of late answer can be abandoned: the client went away, the
+// server is stopping, or (for a Reply) it took too long. The producer then
+// hears it once, to stop what it was doing for the client.
+class Abandonable {
+ public:
+  virtual ~Abandonable() = default;
+  // [any-thread] `f` runs once when the answer is abandoned (at once if it
+  // already was); never after the answer was complete.
+  virtual void on_abandoned(std::function<void()> f) = 0;
+};
+
+// A Response given later.
+class Reply : public virtual Abandonable {
+ public:
+  // [any-thread] Once; later calls and calls after abandonment do nothing.
+  virtual void send(Response response) = 0;
+};
+
+// A response body being sent as it is made.
+class Stream : public virtual Abandonable {
+ public:
+  // [any-thread] Queues one chunk. False when the client has gone, the
+  // server is stopping or the queue is over the limit (the client reads too
+  // slowly): the response is then abandoned and the rest is not wanted.
+  virtual bool write(std::string chunk) = 0;
+  // [any-thread] The body is complete: what is queued leaves, then the
+  // terminating chunk. Once; writes after it are refused.
+  virtual void end() = 0;
+  // [any-thread] Whether writes are still wanted.
+  virtual bool open() const = 0;
 };
 
 // One accepted WebSocket. Sends are queued and leave in order; a socket

@@ -1,0 +1,111 @@
+#include "chat.hpp"
+
+#include <atomic>
+#include <mutex>
+
+#include "switchboard/server/speech_out.hpp"
+
+namespace poppins {
+
+namespace server = switchboard::server;
+
+namespace {
+
+// One turn's state, shared by the line's job, the session's callbacks and
+// whoever may stop it.
+struct Running {
+  std::mutex mutex;
+  std::shared_ptr<server::SessionTurn> turn;
+  std::function<void()> over;  // the line's
+  bool stopped = false;
+  std::atomic<bool> finished{false};
+
+  // Once: the line moves on.
+  void finish() {
+    if (finished.exchange(true)) return;
+    std::function<void()> f;
+    {
+      std::lock_guard lock(mutex);
+      f.swap(over);
+    }
+    if (f) f();
+  }
+};
+
+int status_of(const std::string &code) {
+  if (code == "bad_audio" || code == "empty_message") return 400;
+  if (code == "nothing_heard") return 422;
+  if (code == "replaced") return 409;
+  return 500;
+}
+
+}  // namespace
+
+std::function<void()> Chat::run(const std::string &session_id, const server::Identity &who, TurnInput in,
+                                TurnOutput out) {
+  auto running = std::make_shared<Running>();
+  const std::uint32_t rate = rate_;
+  line_.run(session_id, [this, running, session_id, who, in = std::move(in), out, rate](std::function<void()> over) {
+    bool stopped = false;
+    {
+      std::lock_guard lock(running->mutex);
+      running->over = std::move(over);
+      stopped = running->stopped;
+    }
+    if (stopped) {
+      running->finish();
+      return;
+    }
+    server::TurnHandlers h;
+    h.text = out.text;
+    h.heard = out.heard;
+    h.audio = [out, rate](const std::int16_t *samples, std::size_t count, std::uint32_t at) {
+      if (out.audio) out.audio(server::wav_at(samples, count, at, rate));
+    };
+    std::weak_ptr<Running> weak = running;
+    h.done = [out, weak](const nlohmann::json &complete) {
+      if (out.done) out.done(complete);
+      if (auto r = weak.lock()) r->finish();
+    };
+    h.failed = [out, weak](const std::string &code, const std::string &message) {
+      if (out.failed) out.failed(status_of(code), message);
+      if (auto r = weak.lock()) r->finish();
+    };
+    std::string error;
+    auto turn = server::SessionTurn::open(sessions_, session_id, who, std::move(h), error);
+    if (!turn) {
+      if (out.failed) out.failed(error == "owned" ? 404 : 500, error == "owned" ? "Session not found" : error);
+      running->finish();
+      return;
+    }
+    {
+      std::lock_guard lock(running->mutex);
+      running->turn = turn;
+    }
+    if (!in.audio.empty()) {
+      if (!turn->hear(in.audio, rate, error)) {
+        turn->cancel();
+        if (out.failed) out.failed(400, "Invalid audio: " + error);
+        running->finish();
+      }
+    } else {
+      turn->say(in.text, in.speak);
+    }
+  });
+  return [running] {
+    std::shared_ptr<server::SessionTurn> turn;
+    bool started = false;
+    {
+      std::lock_guard lock(running->mutex);
+      running->stopped = true;
+      turn = running->turn;
+      started = static_cast<bool>(running->over);
+    }
+    if (turn) turn->cancel();
+    // Mid-turn, the line moves on now; before its place came, the job
+    // moves it on when it starts.
+    if (started) running->finish();
+  };
+}
+
+}  // namespace poppins
