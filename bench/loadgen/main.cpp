@@ -10,7 +10,11 @@
 //           JSON frames only), turn latency (the server's end-of-speech ->
 //           first audio) and what it adds over the providers' fixed delays,
 //           dropped frames, server CPU and memory;
-//   health: GET /health over kept-alive connections: requests per second.
+//   health: GET /health over kept-alive connections: requests per second;
+//   poppins: the Poppins API's POST /chat/text/stream (transport-poppins,
+//           or --url http://HOST:PORT): concurrent clients each reading
+//           the SSE answer to its end, again and again: requests per
+//           second, time to the first event, server CPU per request.
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -19,6 +23,7 @@
 #include <thread>
 
 #include "http_load.hpp"
+#include "sse_load.hpp"
 #include "stats.hpp"
 #include "support/served_binary.hpp"
 #include "support/testdata.hpp"
@@ -35,7 +40,8 @@ constexpr const char *kUsage = R"(usage: loadgen [options]
   --turn-sessions 100    the turn-latency level run first
   --connections 64       for GET /health
   --health-seconds 5
-  --only voice|health
+  --only voice|health|poppins   (poppins: only when asked for)
+  --clients 1,16,64      with --only poppins: concurrent streaming clients to sweep
   --ack-every 5          JSON frames: one in this many is numbered and acknowledged
   --binary               PCM in binary WebSocket frames (no acknowledgements: no ingest latency)
   --webm                 WebM/Opus in binary chunks, as a browser's MediaRecorder sends it
@@ -63,6 +69,19 @@ std::string config_text() {
     << "transports:\n  - {name: voice-api, plugin: transport-voice-api, listen: \"127.0.0.1:0\", config: {threads: 2, "
        "limits: {requests_per_minute: 0, messages_per_second: 0, max_connections: 100000, max_sessions: 100000, "
        "max_connections_per_ip: 100000}}}\n";
+  return c.str();
+}
+
+// The Poppins API on the same scripted providers (its answer streams one
+// word every 2 ms after the first token).
+std::string poppins_config_text() {
+  std::ostringstream c;
+  c << "log: {level: info}\n"
+    << "llm:\n  - {name: scripted, plugin: llm-scripted, config: {reply: \"Try a warm bath, a feed and a quiet "
+       "room.\", first_token_ms: "
+    << kLlmFirstTokenMs << ", token_ms: 2}}\n"
+    << "transports:\n  - {name: poppins, plugin: transport-poppins, listen: \"127.0.0.1:0\", config: {threads: 2, "
+       "limits: {requests_per_minute: 0, max_connections_per_ip: 100000}}}\n";
   return c.str();
 }
 
@@ -189,6 +208,7 @@ std::vector<std::string> webm_chunks(int chunk_ms) {
 
 int main(int argc, char **argv) {
   std::vector<int> sweep = {200, 400, 600, 800, 1000};
+  std::vector<int> clients = {1, 16, 64};
   int seconds = 15;
   int turn_sessions = 100;
   int connections = 64;
@@ -218,6 +238,8 @@ int main(int argc, char **argv) {
     try {
       if (flag == "--sessions")
         sweep = list_of(value);
+      else if (flag == "--clients")
+        clients = list_of(value);
       else if (flag == "--seconds")
         seconds = std::stoi(value);
       else if (flag == "--turn-sessions")
@@ -277,6 +299,40 @@ int main(int argc, char **argv) {
                 connections, r.requests, r.seconds, static_cast<double>(r.requests) / r.seconds,
                 loadgen::percentile(r.latency_ms, 0.5), loadgen::percentile(r.latency_ms, 0.99), r.failures);
     std::fflush(stdout);
+  }
+  if (only == "poppins") {
+    std::unique_ptr<Server> own;
+    std::string host = run.host;
+    int port = run.port;
+    pid_t pid = run.pid;
+    if (!external) {
+      own = std::make_unique<Server>(SWITCHBOARD_BINARY, poppins_config_text());
+      if (!own->ready()) throw std::runtime_error("the server did not start: " + own->process().err());
+      host = "127.0.0.1";
+      port = own->port();
+      pid = own->process().pid();
+    }
+    std::printf("poppins: POST /chat/text/stream, each client its own session (our server's llm: first token %d ms)\n",
+                kLlmFirstTokenMs);
+    for (const int n : clients) {
+      const double cpu_before = pid > 0 ? loadgen::cpu_seconds(pid) : 0;
+      const auto r = loadgen::run_sse(host, port, "/chat/text/stream",
+                                      "{\"message\":\"My baby will not sleep\",\"session_id\":\"{session}\"}", n,
+                                      std::chrono::seconds(seconds));
+      char cpu[64] = "server cpu n/a (no --pid)";
+      if (pid > 0 && r.requests > 0) {
+        std::snprintf(cpu, sizeof cpu, "server cpu %.2f ms/request",
+                      1000 * (loadgen::cpu_seconds(pid) - cpu_before) / static_cast<double>(r.requests));
+      }
+      std::printf(
+          "  %4d clients: %ld streams in %.1f s: %.0f/s, first event p50 %.1f p99 %.1f ms, whole p50 %.1f ms, "
+          "%s, %ld failed\n",
+          n, r.requests, r.seconds, static_cast<double>(r.requests) / r.seconds,
+          loadgen::percentile(r.first_event_ms, 0.5), loadgen::percentile(r.first_event_ms, 0.99),
+          loadgen::percentile(r.complete_ms, 0.5), cpu, r.failures);
+      std::fflush(stdout);
+    }
+    return 0;
   }
   if (only.empty() || only == "voice") {
     const std::string pcm = read_pcm(webm ? "hello.wav" : "crying.wav");

@@ -1,0 +1,75 @@
+// config/examples/all-apis.yaml: every published API in one process, each
+// on its own port, over one set of providers and one conversation store:
+// a conversation held on one API is the same session on the others.
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "conformance/poppins/poppins_fixture.hpp"
+
+namespace switchboard::test {
+namespace {
+
+// The example as shipped, with its relative paths made absolute (the test
+// runs it from a folder of its own).
+std::string all_apis_config() {
+  std::ifstream in(SWITCHBOARD_SOURCE_DIR "/config/examples/all-apis.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string config = text.str();
+  const std::string relative = "../knowledge/", absolute = SWITCHBOARD_SOURCE_DIR "/config/knowledge/";
+  for (auto at = config.find(relative); at != std::string::npos; at = config.find(relative, at + absolute.size())) {
+    config.replace(at, relative.size(), absolute);
+  }
+  return config;
+}
+
+TEST(AllApis, OneProcessServesEachApiOnItsPortOverOneSessionStore) {
+  ServedBinary server(SWITCHBOARD_BINARY, all_apis_config(),
+                      {{"SWITCHBOARD_LISTEN", "127.0.0.1:0"}, {"SWITCHBOARD_POPPINS_LISTEN", "127.0.0.1:0"}});
+  ASSERT_TRUE(server.ready()) << server.process().err();
+  const int native = server.port_of("voice-api"), poppins = server.port_of("poppins");
+  ASSERT_GT(native, 0);
+  ASSERT_GT(poppins, 0);
+  ASSERT_NE(native, poppins);
+
+  // The knowledge base's calls, as the native API's provider view counts them.
+  auto kb_calls = [native] {
+    const auto view = http_request(native, "GET", "/providers").json();
+    for (const auto &p : view["providers"]["llm"]["providers"]) {
+      if (p["name"] == "knowledge-base") return p["stats"]["calls"].get<int>();
+    }
+    return -1;
+  };
+  const int calls_before = kb_calls();
+  ASSERT_GE(calls_before, 0);
+
+  // A turn on the Poppins API ...
+  const auto r = post(poppins, "/chat/text", {{"message", "How do I stop my baby crying?"}, {"session_id", "both"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  // ... is in the session the native API shows, on the provider it counts.
+  const auto view = http_request(native, "GET", "/sessions/both");
+  ASSERT_EQ(view.status, 200) << view.body;
+  const auto history = view.json()["history"];
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[0]["text"], "How do I stop my baby crying?");
+  EXPECT_EQ(history[1]["text"], r.json()["response"]);
+  EXPECT_EQ(kb_calls(), calls_before + 1);
+
+  // A turn on the native API's socket counts in the Poppins API's stats.
+  WsClient ws(native, "/voice/both");
+  ASSERT_TRUE(ws.until("state_change"));
+  ws.send_json({{"type", "text"}, {"data", "thank you"}});
+  bool answered = false;
+  while (auto m = ws.next(std::chrono::seconds(30))) {
+    if ((*m)["type"] == "transcript_update" && (*m)["data"]["speaker"] == "assistant") {
+      answered = true;
+      break;
+    }
+  }
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(http_request(poppins, "GET", "/session/both/stats").json()["conversation_pairs"], 2);
+}
+
+}  // namespace
+}  // namespace switchboard::test
