@@ -1,40 +1,20 @@
 #include "http_load.hpp"
 
-#include <utility>  // before Asio 1.18's awaitable.hpp, which forgets it
-
-#include <mutex>
 #include <vector>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "http_clients.hpp"
 
 namespace loadgen {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::awaitable;
-using asio::use_awaitable;
-using Clock = std::chrono::steady_clock;
-
 namespace {
 
-struct Totals {
-  std::mutex mutex;
-  HttpResult result;
-};
-
-awaitable<void> client(std::string host, int port, std::string target, Clock::time_point end, Totals &totals) {
-  auto executor = co_await asio::this_coro::executor;
+awaitable<void> client(std::string host, int port, std::string target, Clock::time_point end,
+                       Totals<HttpResult> &totals) {
   long done = 0;
   long failed = 0;
   std::vector<double> latency;
   try {
-    asio::ip::tcp::resolver resolver(executor);
-    beast::tcp_stream stream(executor);
-    co_await stream.async_connect(co_await resolver.async_resolve(host, std::to_string(port), use_awaitable),
-                                  use_awaitable);
+    auto stream = co_await connect(host, port);
     http::request<http::empty_body> req{http::verb::get, target, 11};
     req.set(http::field::host, host);
     req.keep_alive(true);
@@ -61,7 +41,7 @@ awaitable<void> client(std::string host, int port, std::string target, Clock::ti
 HttpResult run_http(const std::string &host, int port, const std::string &target, int connections,
                     std::chrono::seconds duration) {
   asio::io_context io;
-  Totals totals;
+  Totals<HttpResult> totals;
   const auto start = Clock::now();
   const auto end = start + duration;
   for (int i = 0; i < connections; ++i) asio::co_spawn(io, client(host, port, target, end, totals), asio::detached);

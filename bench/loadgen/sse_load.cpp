@@ -1,42 +1,20 @@
 #include "sse_load.hpp"
 
-#include <utility>  // before Asio 1.18's awaitable.hpp, which forgets it
-
-#include <mutex>
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "http_clients.hpp"
 
 namespace loadgen {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::awaitable;
-using asio::use_awaitable;
-using Clock = std::chrono::steady_clock;
-
 namespace {
-
-struct Totals {
-  std::mutex mutex;
-  SseResult result;
-};
 
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
 awaitable<void> client(std::string host, int port, std::string target, std::string body, Clock::time_point end,
-                       Totals &totals) {
-  auto executor = co_await asio::this_coro::executor;
+                       Totals<SseResult> &totals) {
   SseResult mine;
   try {
-    asio::ip::tcp::resolver resolver(executor);
-    beast::tcp_stream stream(executor);
-    co_await stream.async_connect(co_await resolver.async_resolve(host, std::to_string(port), use_awaitable),
-                                  use_awaitable);
+    auto stream = co_await connect(host, port);
     http::request<http::string_body> req{http::verb::post, target, 11};
     req.set(http::field::host, host);
     req.set(http::field::content_type, "application/json");
@@ -89,7 +67,7 @@ awaitable<void> client(std::string host, int port, std::string target, std::stri
 SseResult run_sse(const std::string &host, int port, const std::string &target, const std::string &body,
                   int connections, std::chrono::seconds duration) {
   asio::io_context io;
-  Totals totals;
+  Totals<SseResult> totals;
   const auto start = Clock::now();
   const auto end = start + duration;
   for (int i = 0; i < connections; ++i) {

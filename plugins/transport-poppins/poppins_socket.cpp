@@ -41,17 +41,17 @@ void PoppinsSocket::error(const std::string &message) {
 }
 
 void PoppinsSocket::closed() {
-  std::vector<std::function<void()>> stops;
+  std::vector<Started> started;
   std::function<void()> released;
   {
     std::lock_guard lock(mutex_);
     if (closed_) return;
     closed_ = true;
-    stops.swap(stops_);
+    started.swap(started_);
     released.swap(released_);
     socket_.reset();
   }
-  for (auto &stop : stops) stop();
+  for (auto &turn : started) turn.stop();
   if (released) released();
 }
 
@@ -71,17 +71,21 @@ void PoppinsSocket::turn(TurnInput in) {
   out.heard = [weak, id](const std::string &transcript) {
     if (auto s = weak.lock()) s->send({{"type", "transcript"}, {"data", transcript}, {"session_id", id}});
   };
-  out.done = [weak, id](const nlohmann::json &) {
+  auto over = std::make_shared<std::atomic<bool>>(false);
+  out.done = [weak, id, over](const nlohmann::json &) {
+    over->store(true);
     if (auto s = weak.lock()) s->send({{"type", "response_complete"}, {"session_id", id}});
   };
-  out.failed = [weak](int, const std::string &message) {
+  out.failed = [weak, over](int, const std::string &message) {
+    over->store(true);
     if (auto s = weak.lock()) s->error(message);
   };
   auto stop = chat_.run(session_id_, who_, std::move(in), std::move(out));
   {
     std::lock_guard lock(mutex_);
     if (!closed_) {
-      stops_.push_back(std::move(stop));
+      std::erase_if(started_, [](const Started &t) { return t.over->load(); });
+      started_.push_back({std::move(over), std::move(stop)});
       return;
     }
   }

@@ -4,6 +4,7 @@
 // line, so answers never interleave.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -41,7 +42,13 @@ class PoppinsSocket : public std::enable_shared_from_this<PoppinsSocket> {
   std::function<void()> released_;
   std::mutex mutex_;
   std::shared_ptr<switchboard::server::Socket> socket_;
-  std::vector<std::function<void()>> stops_;  // the turns it started
+  // The turns it started and has not seen end: each one's stop, and
+  // whether it is over (then it is dropped at the next turn).
+  struct Started {
+    std::shared_ptr<std::atomic<bool>> over;
+    std::function<void()> stop;
+  };
+  std::vector<Started> started_;
   bool closed_ = false;
 };
 

@@ -60,3 +60,30 @@ TEST(PoppinsErrors, BadAudioIsRefusedClearlyAndTheSessionKeepsItsHistory) {
 
 }  // namespace
 }  // namespace switchboard::test
+
+namespace switchboard::test {
+namespace {
+
+// With auth on, each key sees its own sessions only: another's is not
+// found, is not listed, cannot be cleared, deleted or talked on.
+TEST(PoppinsErrors, AnotherSubjectsSessionIsNotFound) {
+  const std::string alice = "alice-key-0123456789abcdef0123456789", bob = "bob-key-0123456789abcdef0123456789ab";
+  PoppinsServer server(streaming_providers(), "{auth: {enabled: true, api_keys: [{name: alice, key: " + alice +
+                                                  ", role: user}, {name: bob, key: " + bob + ", role: user}]}}");
+  ASSERT_TRUE(server.ready()) << server.process().err();
+  const int port = server.port();
+  auto as = [](const std::string &key) { return std::map<std::string, std::string>{{"X-API-Key", key}}; };
+  EXPECT_EQ(http_request(port, "POST", "/chat/text", R"({"message":"hi"})").status, 401);
+  ASSERT_EQ(http_request(port, "POST", "/chat/text", R"({"message":"mine","session_id":"a1"})", as(alice)).status, 200);
+  EXPECT_EQ(http_request(port, "GET", "/session/a1/stats", "", as(alice)).status, 200);
+  EXPECT_EQ(http_request(port, "GET", "/session/a1/stats", "", as(bob)).status, 404);
+  EXPECT_EQ(http_request(port, "GET", "/sessions", "", as(bob)).json()["total_sessions"], 0);
+  EXPECT_EQ(http_request(port, "POST", "/session/a1/clear", "{}", as(bob)).status, 404);
+  EXPECT_EQ(http_request(port, "POST", "/chat/text", R"({"message":"hers?","session_id":"a1"})", as(bob)).status, 404);
+  EXPECT_EQ(http_request(port, "DELETE", "/session/a1", "", as(bob)).status, 200);
+  // None of that touched alice's conversation.
+  EXPECT_EQ(http_request(port, "GET", "/session/a1/stats", "", as(alice)).json()["conversation_pairs"], 1);
+}
+
+}  // namespace
+}  // namespace switchboard::test
