@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "http_clients.hpp"
+#include "clients.hpp"
 
 namespace loadgen {
 

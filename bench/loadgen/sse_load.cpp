@@ -1,6 +1,6 @@
 #include "sse_load.hpp"
 
-#include "http_clients.hpp"
+#include "clients.hpp"
 
 namespace loadgen {
 

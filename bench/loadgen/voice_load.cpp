@@ -1,26 +1,17 @@
 #include "voice_load.hpp"
 
-#include <utility>  // before Asio 1.18's awaitable.hpp, which forgets it
-
 #include <atomic>
-#include <mutex>
 #include <random>
 #include <thread>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "clients.hpp"
 #include "switchboard/sdk/base64.hpp"
 
 namespace loadgen {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace ws = beast::websocket;
-using asio::awaitable;
-using asio::use_awaitable;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 

@@ -1,6 +1,6 @@
-// What the load generator's HTTP clients share: Asio coroutines, a
-// connection to the server, and the totals each client adds its own to
-// when it is done.
+// What the load generator's clients share: Asio coroutines, a connection
+// to the server, and the totals each client adds its own to when it is
+// done.
 #pragma once
 
 #include <utility>  // before Asio 1.18's awaitable.hpp, which forgets it
