@@ -47,6 +47,9 @@ class Recorder : public conversation::SessionObserver {
     } else if (std::holds_alternative<AudioMetrics>(e.body)) {
       ++metrics;
       log.push_back("metrics");
+    } else if (const auto *d = std::get_if<AudioDone>(&e.body)) {
+      audio_done.push_back(d->heard);
+      log.push_back(d->heard ? "audio done heard" : "audio done nothing");
     } else {
       log.push_back("vad");
     }
@@ -78,6 +81,7 @@ class Recorder : public conversation::SessionObserver {
   std::vector<conversation::event::TurnComplete> completes;
   std::vector<std::string> finals;
   std::vector<std::string> errors;
+  std::vector<bool> audio_done;      // each AudioDone's heard
   std::vector<std::string> resumed;  // the rest of each sentence resumed on another provider
   int acks = 0;
   int metrics = 0;

@@ -247,6 +247,31 @@ TEST(Session, VoiceTurnGoesFromAudioToTranscriptToSpeech) {
   });
 }
 
+// Ended audio is heard out: after the final transcript of its utterance
+// (heard), or at once when it held no speech (nothing heard), so an API
+// that answers a request can tell "nothing was said" from "still working".
+TEST(Session, EndedAudioIsReportedHeardOutWithOrWithoutWords) {
+  ConversationHarness h(chains_yaml(kTwoSentences, "{ms_per_char: 1}"));
+  auto session = h.conversations->session();
+  auto rec = std::make_shared<Recorder>();
+  session->attach(rec);
+  std::string error;
+  ASSERT_TRUE(session->push_audio(test::speech_bytes("silence-2s.wav"), error)) << error;
+  session->end_audio();
+  ASSERT_TRUE(rec->wait([&] { return !rec->audio_done.empty(); }));
+  rec->read([&] {
+    EXPECT_EQ(rec->audio_done, std::vector<bool>{false});
+    EXPECT_TRUE(rec->finals.empty());
+  });
+  ASSERT_TRUE(session->push_audio(test::speech_bytes("sleep.wav"), error)) << error;
+  session->end_audio();
+  ASSERT_TRUE(rec->wait([&] { return rec->audio_done.size() == 2; }));
+  rec->read([&] {
+    EXPECT_EQ(rec->audio_done, (std::vector<bool>{false, true}));
+    EXPECT_LT(index_of(rec->log, "final"), index_of(rec->log, "audio done heard")) << "the words come first";
+  });
+}
+
 // The first stt provider delivers its final and then fails: the second
 // transcribes the utterance again. The user's words are there once.
 TEST(Session, AnSttProviderFailingAfterItsFinalLeavesEachWordOnceInTheTranscriptAndTheQuestion) {
