@@ -54,11 +54,12 @@ bool BodyStream::write(std::string chunk) {
 }
 
 void BodyStream::end() {
+  std::function<void()> dropped;
   {
     std::lock_guard lock(mutex_);
     if (ended_ || abandoned_locked()) return;
     ended_ = true;
-    complete_locked();
+    dropped = complete_locked();
   }
   notify(shared_from_this());
 }
@@ -79,11 +80,12 @@ BodyStream::Taken BodyStream::take() {
 }
 
 void LateReply::send(Response response) {
+  std::function<void()> dropped;
   {
     std::lock_guard lock(mutex_);
     if (response_ || abandoned_locked()) return;
     response_ = std::move(response);
-    complete_locked();
+    dropped = complete_locked();
   }
   notify(shared_from_this());
 }

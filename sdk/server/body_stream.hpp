@@ -33,8 +33,12 @@ class LateAnswer : public virtual Abandonable {
  protected:
   // Wakes the coroutine (from any thread).
   void notify(const std::shared_ptr<LateAnswer> &self);
-  // Marks the answer complete: abandonment is no longer heard.
-  void complete_locked() { done_ = true; }
+  // Marks the answer complete: abandonment is no longer heard. Returns the
+  // callback, to be dropped outside the lock (it may hold what holds this).
+  std::function<void()> complete_locked() {
+    done_ = true;
+    return std::move(on_abandoned_);
+  }
   bool abandoned_locked() const { return abandoned_; }
   mutable std::mutex mutex_;
 

@@ -87,21 +87,23 @@ void SessionTurn::finish() {
   cancel();
 }
 
+// Each callback holds the turn while it runs: a handler may drop the last
+// other reference to it.
 void SessionTurn::on_event(void *user, const char *json, std::size_t size) {
-  auto *self = static_cast<SessionTurn *>(user);
-  if (self->over_) return;
+  const auto self = static_cast<SessionTurn *>(user)->weak_from_this().lock();
+  if (!self || self->over_) return;
   const auto e = nlohmann::json::parse(std::string_view(json, size), nullptr, false);
   if (e.is_object()) self->event(e);
 }
 
 void SessionTurn::on_audio(void *user, const std::int16_t *samples, std::size_t count, std::uint32_t rate) {
-  auto *self = static_cast<SessionTurn *>(user);
-  if (!self->over_ && self->handlers_.audio) self->handlers_.audio(samples, count, rate);
+  const auto self = static_cast<SessionTurn *>(user)->weak_from_this().lock();
+  if (self && !self->over_ && self->handlers_.audio) self->handlers_.audio(samples, count, rate);
 }
 
 void SessionTurn::on_replaced(void *user) {
-  auto *self = static_cast<SessionTurn *>(user);
-  if (self->over_) return;
+  const auto self = static_cast<SessionTurn *>(user)->weak_from_this().lock();
+  if (!self || self->over_) return;
   self->over_ = true;
   if (self->handlers_.failed) self->handlers_.failed("replaced", "another client took the session");
 }
@@ -166,9 +168,11 @@ void TurnLine::work() {
     lock.unlock();
     auto over = [this, session_id, called = std::make_shared<std::atomic<bool>>(false)] {
       if (called->exchange(true)) return;
+      Job finished;  // dropped outside the lock: it may hold the turn
       {
         std::lock_guard relock(mutex_);
         auto &line = lines_[session_id];
+        finished = std::move(line.front());
         line.pop_front();
         if (line.empty()) {
           lines_.erase(session_id);
@@ -183,6 +187,7 @@ void TurnLine::work() {
     } catch (const std::exception &) {
       over();
     }
+    job = nullptr;  // what it holds goes before the lock is taken again
     lock.lock();
   }
 }
