@@ -476,8 +476,13 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 
   static awaitable<void> serve(std::shared_ptr<Impl> self, tcp::socket socket, std::string remote) {
     beast::tcp_stream stream(std::move(socket));
-    const auto id = self->track([&stream] {
-      asio::post(stream.get_executor(), [&stream] {
+    // The closer may be called (by stop()) just as this connection ends on
+    // its own: it reaches the stream only on the strand, and only while
+    // this frame, which owns the stream, is still there.
+    auto alive = std::make_shared<bool>(true);
+    const auto id = self->track([executor = stream.get_executor(), &stream, alive] {
+      asio::post(executor, [&stream, alive] {
+        if (!*alive) return;
         beast::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
         stream.socket().close(ignored);
@@ -587,6 +592,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
       stream.socket().close(ignored);
     }
+    *alive = false;  // on the strand, as the closer's post runs
     --self->open;
     self->release(remote);
     self->untrack(id);
