@@ -29,8 +29,8 @@ typedef struct sb_session_events {
    *   {"type":"turn_complete","turn_id":"..","user_text":"..","assistant_text":"..",
    *    "interrupted":false,"llm_provider":"..","timings":{...}}
    *   {"type":"interrupt_ack","reason":"interrupt"|"barge-in"}
- *   {"type":"audio_done","heard":true}   the audio ended by end_audio is heard out:
- *    every utterance in it has its final transcript (heard: one had words)
+   *   {"type":"audio_done","heard":true}   the audio ended by end_audio is heard out:
+   *    every utterance in it has its final transcript (heard: one had words)
    *   {"type":"error","code":"stt_failed"|"llm_failed"|"tts_failed"|"bad_audio"|"empty_message",
    *    "message":".."}
    * The text is valid during the call. */
