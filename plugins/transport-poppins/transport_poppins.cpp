@@ -27,7 +27,9 @@ class PoppinsTransport : public sdk::Transport {
         sessions_(host.extension<sb_sessions_ext>(SB_EXT_SESSIONS)) {}
   ~PoppinsTransport() override { stop(); }
 
-  static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) { check_settings(c, errors); }
+  static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
+    server::check_transport_settings(c, errors);
+  }
 
   std::string start(const std::string &listen) override {
     if (sessions_ == nullptr) throw sdk::Error(sdk::Status::fatal, "the host offers no sessions extension");
@@ -68,7 +70,7 @@ class PoppinsTransport : public sdk::Transport {
     const std::string &id = c.param("session_id");
     if (!server::valid_session_id(id)) return detail(400, "Invalid session id: 1 to 128 of A-Z a-z 0-9 - . _ ~");
     std::function<void()> release;
-    if (auto refused = gateway_->take_session(c.who, release)) return *refused;
+    if (auto refused = gateway_->take_session(c.who, c.client, release)) return *refused;
     auto *gateway = gateway_.get();
     const auto who = c.who;
     auto socket = std::make_shared<PoppinsSocket>(

@@ -120,7 +120,7 @@ class VoiceApiTransport : public sdk::Transport {
       }
     }
     std::function<void()> release;
-    if (auto refused = gateway_->take_session(c.who, release)) return *refused;
+    if (auto refused = gateway_->take_session(c.who, c.client, release)) return *refused;
     auto *gateway = gateway_.get();
     auto socket = std::make_shared<VoiceSocket>(
         views_, id, settings_.socket, c.who,

@@ -21,13 +21,7 @@ VoiceSocket::VoiceSocket(const HostViews &views, std::string session_id, SocketS
       allow_(std::move(allow)),
       released_(std::move(released)),
       tokens_(settings.message_burst),
-      refilled_(std::chrono::steady_clock::now()) {
-  events_.struct_size = sizeof events_;
-  events_.user = this;
-  events_.on_event = &VoiceSocket::on_event;
-  events_.on_audio = &VoiceSocket::on_audio;
-  events_.on_replaced = &VoiceSocket::on_replaced;
-}
+      refilled_(std::chrono::steady_clock::now()) {}
 
 VoiceSocket::~VoiceSocket() {
   closed();
@@ -45,29 +39,28 @@ void VoiceSocket::bind(server::SocketHandlers &handlers,
 
 void VoiceSocket::opened(std::shared_ptr<server::Socket> socket) {
   socket_ = std::move(socket);
-  Text id;
-  Failure f;
-  const bool owned = views_.sessions->struct_size > offsetof(sb_sessions_ext, attach_as);
-  attachment_ = owned
-                    ? views_.sessions->attach_as(views_.sessions->ctx, session_id_.c_str(), who_.subject.c_str(),
-                                                 who_.role == server::Role::admin, &events_, id.sink(), &f.error)
-                    : views_.sessions->attach(views_.sessions->ctx, session_id_.c_str(), &events_, id.sink(), &f.error);
-  if (attachment_ == nullptr && f.message() == "owned") {
+  server::LiveHandlers handlers;
+  handlers.event = [this](const nlohmann::json &e) { event(e); };
+  handlers.audio = [this](const std::int16_t *samples, std::size_t count, std::uint32_t rate) {
+    speech(samples, count, rate);
+  };
+  handlers.replaced = [this] { replaced(); };
+  std::string why;
+  live_ = server::LiveSession::open(*views_.sessions, session_id_, who_, std::move(handlers), why);
+  if (!live_ && why == "owned") {
     // Made by another subject between the upgrade's check and now.
     error("Session not found", "session_not_found");
     socket_->close(1008, "session not found");
-  } else if (attachment_ == nullptr) {
-    error("cannot open the session: " + f.message(), "session_unavailable");
+  } else if (!live_) {
+    error("cannot open the session: " + why, "session_unavailable");
     socket_->close(1011, "session unavailable");
   }
 }
 
+// The session lets go of this socket before the socket goes (detach: no
+// handler runs after it).
 void VoiceSocket::closed() {
-  if (attachment_ != nullptr) {
-    views_.sessions->end_audio(attachment_);
-    views_.sessions->detach(attachment_);
-    attachment_ = nullptr;
-  }
+  live_.reset();
 }
 
 bool VoiceSocket::within_rate() {
@@ -90,7 +83,7 @@ void VoiceSocket::error(const std::string &message, const char *code) {
 }
 
 void VoiceSocket::text(std::string_view raw) {
-  if (attachment_ == nullptr) return;
+  if (!live_) return;
   if (!within_rate()) {
     error("Too many messages: slow down", "rate_limited");
     return;
@@ -121,29 +114,27 @@ void VoiceSocket::text(std::string_view raw) {
     // Beyond the document: a client that numbers its audio messages ("seq")
     // hears when each was taken in, and how much audio the server dropped.
     if (const auto seq = message.find("seq"); taken && seq != message.end() && seq->is_number_integer()) {
-      const std::uint64_t dropped = views_.sessions->struct_size > offsetof(sb_sessions_ext, dropped_samples)
-                                        ? views_.sessions->dropped_samples(attachment_)
-                                        : 0;
-      socket_->send_text(nlohmann::json{{"type", "audio_ack"}, {"seq", *seq}, {"dropped_samples", dropped}}.dump());
+      socket_->send_text(
+          nlohmann::json{{"type", "audio_ack"}, {"seq", *seq}, {"dropped_samples", live_->dropped_samples()}}.dump());
     }
   } else if (t == "interrupt") {
-    views_.sessions->interrupt(attachment_);
+    live_->interrupt();
   } else if (t == "text") {
     const auto data = message.find("data");
     if (data == message.end() || !data->is_string()) {
       error("Text message has no \"data\"", "bad_message");
       return;
     }
-    views_.sessions->send_text(attachment_, data->get_ref<const std::string &>().c_str(), true);
+    live_->say(data->get_ref<const std::string &>(), true);
   } else if (t == "audio_end") {
-    views_.sessions->end_audio(attachment_);
+    live_->end_audio();
   } else {
     error("Unknown message type: " + t, "unknown_type");
   }
 }
 
 void VoiceSocket::binary(std::string_view bytes) {
-  if (attachment_ == nullptr) return;
+  if (!live_) return;
   if (!within_rate()) {
     error("Too many messages: slow down", "rate_limited");
     return;
@@ -158,47 +149,35 @@ bool VoiceSocket::audio(std::string_view bytes) {
           "audio_too_large");
     return false;
   }
-  Failure f;
-  const auto status = views_.sessions->push_audio(attachment_, reinterpret_cast<const std::uint8_t *>(bytes.data()),
-                                                  bytes.size(), 16000, &f.error);
-  if (status != SB_OK) {
-    error("Invalid audio: " + f.message(), "bad_audio");
+  std::string why;
+  if (!live_->push(bytes, 16000, why)) {
+    error("Invalid audio: " + why, "bad_audio");
     return false;
   }
   return true;
 }
 
-void VoiceSocket::on_event(void *user, const char *json, std::size_t size) {
-  static_cast<VoiceSocket *>(user)->event(std::string_view(json, size));
-}
-
 // A later connection took the session (docs/voice-api.md): this client is
 // told and closed; its audio no longer reaches the session.
-void VoiceSocket::on_replaced(void *user) {
-  auto *self = static_cast<VoiceSocket *>(user);
-  if (!self->socket_) return;
-  self->error("Another connection took this session", "session_replaced");
-  self->socket_->close(4409, "session replaced");
+void VoiceSocket::replaced() {
+  error("Another connection took this session", "session_replaced");
+  socket_->close(4409, "session replaced");
 }
 
-void VoiceSocket::on_audio(void *user, const std::int16_t *samples, std::size_t count, std::uint32_t rate) {
-  auto *self = static_cast<VoiceSocket *>(user);
-  if (!self->socket_) return;
+void VoiceSocket::speech(const std::int16_t *samples, std::size_t count, std::uint32_t rate) {
   nlohmann::json m = {{"type", "audio"}};
-  if (self->settings_.output_format == "pcm16") {
+  if (settings_.output_format == "pcm16") {
     m["data"] = switchboard::sdk::base64_encode(switchboard::sdk::pcm_bytes(samples, count));
     m["format"] = "pcm16";
     m["sample_rate"] = rate;
   } else {
     m["data"] = switchboard::sdk::base64_encode(switchboard::sdk::wav_file(samples, count, rate));
   }
-  self->socket_->send_text(m.dump());
+  socket_->send_text(m.dump());
 }
 
 // The session's events as the API's messages.
-void VoiceSocket::event(std::string_view raw) {
-  if (!socket_) return;
-  const auto e = nlohmann::json::parse(raw, nullptr, false);
+void VoiceSocket::event(const nlohmann::json &e) {
   const std::string type = e.value("type", "");
   nlohmann::json out;
   if (type == "state") {

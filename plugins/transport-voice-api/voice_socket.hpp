@@ -10,6 +10,7 @@
 
 #include "host_views.hpp"
 #include "switchboard/server/auth.hpp"
+#include "switchboard/server/live_session.hpp"
 #include "switchboard/server/server.hpp"
 
 namespace voice_api {
@@ -44,11 +45,10 @@ class VoiceSocket : public std::enable_shared_from_this<VoiceSocket> {
   void error(const std::string &message, const char *code = nullptr);
   bool within_rate();
 
-  // From the session (sb_session_events).
-  static void on_event(void *user, const char *json, std::size_t size);
-  static void on_audio(void *user, const std::int16_t *samples, std::size_t count, std::uint32_t rate);
-  static void on_replaced(void *user);
-  void event(std::string_view json);
+  // From the session.
+  void event(const nlohmann::json &e);
+  void speech(const std::int16_t *samples, std::size_t count, std::uint32_t rate);
+  void replaced();
 
   HostViews views_;
   std::string session_id_;
@@ -57,8 +57,7 @@ class VoiceSocket : public std::enable_shared_from_this<VoiceSocket> {
   std::function<bool(const switchboard::server::Identity &)> allow_;
   std::function<void()> released_;
   std::shared_ptr<switchboard::server::Socket> socket_;
-  void *attachment_ = nullptr;
-  sb_session_events events_{};
+  std::unique_ptr<switchboard::server::LiveSession> live_;
   // Token bucket for client messages (socket thread only).
   double tokens_;
   std::chrono::steady_clock::time_point refilled_;

@@ -39,28 +39,43 @@ bool json_type(const std::string &content_type) {
 
 }  // namespace
 
-int SessionQuota::take(const std::string &subject) {
+namespace {
+
+// One more for `key` under `cap` (0: none); "" is not counted.
+bool room(std::unordered_map<std::string, std::size_t> &counts, const std::string &key, std::size_t cap) {
+  if (key.empty() || cap == 0) return true;
+  const auto it = counts.find(key);
+  return it == counts.end() || it->second < cap;
+}
+
+void count(std::unordered_map<std::string, std::size_t> &counts, const std::string &key, bool up) {
+  if (key.empty()) return;
+  if (up) {
+    ++counts[key];
+    return;
+  }
+  const auto it = counts.find(key);
+  if (it != counts.end() && --it->second == 0) counts.erase(it);
+}
+
+}  // namespace
+
+int SessionQuota::take(const std::string &subject, const std::string &address) {
   std::lock_guard lock(mutex_);
   if (total_ > 0 && live_ >= total_) return 503;
-  if (!subject.empty()) {  // no subject (auth off): the total only
-    auto &mine = by_subject_[subject];
-    if (per_subject_ > 0 && mine >= per_subject_) return 429;
-    ++mine;
-  }
+  if (!room(by_subject_, subject, per_subject_) || !room(by_address_, address, per_address_)) return 429;
+  count(by_subject_, subject, true);
+  count(by_address_, address, true);
   ++live_;
   return 0;
 }
 
-void SessionQuota::give(const std::string &subject) {
+void SessionQuota::give(const std::string &subject, const std::string &address) {
   std::lock_guard lock(mutex_);
-  if (subject.empty()) {
-    --live_;
-    return;
-  }
-  const auto it = by_subject_.find(subject);
-  if (it == by_subject_.end()) return;
+  if (live_ == 0) return;
   --live_;
-  if (--it->second == 0) by_subject_.erase(it);
+  count(by_subject_, subject, false);
+  count(by_address_, address, false);
 }
 
 Gateway::Gateway(std::string name, Router router, GatewaySettings settings, ErrorBody error, Log log)
@@ -81,14 +96,15 @@ std::string Gateway::serve(std::unique_ptr<Server> &server, const std::string &l
   }
 }
 
-std::optional<Response> Gateway::take_session(const Identity &who, std::function<void()> &release) {
-  if (const int refused = quota_->take(who.subject); refused != 0) {
-    auto r = error_(refused, refused == 429 ? "Too many live sessions for this subject" : "Too many live sessions");
+std::optional<Response> Gateway::take_session(const Identity &who, const std::string &client,
+                                              std::function<void()> &release) {
+  if (const int refused = quota_->take(who.subject, client); refused != 0) {
+    auto r = error_(refused, refused == 429 ? "Too many live sessions for this client" : "Too many live sessions");
     r.headers.emplace_back("Retry-After", "5");
     return r;
   }
-  release = [quota = quota_.get(), subject = who.subject, given = std::make_shared<std::atomic<bool>>(false)] {
-    if (!given->exchange(true)) quota->give(subject);
+  release = [quota = quota_.get(), subject = who.subject, client, given = std::make_shared<std::atomic<bool>>(false)] {
+    if (!given->exchange(true)) quota->give(subject, client);
   };
   return std::nullopt;
 }
@@ -113,7 +129,8 @@ void Gateway::prepare(const std::string &listen) {
   by_subject_ = std::make_unique<RateLimiter>(per_minute / 60.0, per_minute);
   messages_ = std::make_unique<RateLimiter>(settings_.messages_per_second_per_subject,
                                             settings_.messages_per_second_per_subject * 2);
-  quota_ = std::make_unique<SessionQuota>(settings_.max_sessions, settings_.max_sessions_per_subject);
+  quota_ = std::make_unique<SessionQuota>(settings_.max_sessions, settings_.max_sessions_per_subject,
+                                          settings_.max_sessions_per_address);
   const auto proxies = settings_.trusted_proxies;
   if (!proxies.empty()) {
     settings_.limits.per_ip_exempt = [proxies](const std::string &ip) { return any_contains(proxies, ip); };

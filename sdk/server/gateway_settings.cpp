@@ -83,8 +83,8 @@ void check_auth(const nlohmann::json &a, sdk::ConfigErrors &errors) {
 
 }  // namespace
 
-GatewaySettings read_gateway_settings(const nlohmann::json &c) {
-  GatewaySettings s;
+GatewaySettings read_gateway_settings(const nlohmann::json &c, GatewaySettings defaults) {
+  GatewaySettings s = std::move(defaults);
   if (c.contains("cors_origins")) s.cors_origins = list_of(c["cors_origins"]);
   if (c.contains("allowed_hosts")) s.allowed_hosts = list_of(c["allowed_hosts"]);
   if (c.contains("trusted_proxies")) {
@@ -112,11 +112,12 @@ GatewaySettings read_gateway_settings(const nlohmann::json &c) {
   lim.max_connections = l.value("max_connections", lim.max_connections);
   lim.max_connections_per_ip = l.value("max_connections_per_ip", lim.max_connections_per_ip);
   lim.max_header_bytes = l.value("max_header_bytes", lim.max_header_bytes);
-  lim.handshake_timeout = std::chrono::milliseconds(l.value("handshake_timeout_ms", 10000));
-  lim.idle_timeout = std::chrono::milliseconds(l.value("idle_timeout_ms", 120000));
+  lim.handshake_timeout = std::chrono::milliseconds(l.value("handshake_timeout_ms", lim.handshake_timeout.count()));
+  lim.idle_timeout = std::chrono::milliseconds(l.value("idle_timeout_ms", lim.idle_timeout.count()));
   s.requests_per_minute = l.value("requests_per_minute", s.requests_per_minute);
   s.max_sessions = l.value("max_sessions", s.max_sessions);
   s.max_sessions_per_subject = l.value("max_sessions_per_subject", s.max_sessions_per_subject);
+  s.max_sessions_per_address = l.value("max_sessions_per_address", s.max_sessions_per_address);
   s.messages_per_second_per_subject = l.value("messages_per_second_per_subject", s.messages_per_second_per_subject);
   return s;
 }
@@ -147,10 +148,19 @@ void check_gateway_settings(const nlohmann::json &c, sdk::ConfigErrors &errors,
       errors.add("/limits", "'limits' must be a mapping");
       return;
     }
-    std::vector<std::string_view> limits = {
-        "max_body_bytes",         "max_message_bytes", "max_queue_bytes",          "max_connections",
-        "max_connections_per_ip", "max_header_bytes",  "handshake_timeout_ms",     "idle_timeout_ms",
-        "requests_per_minute",    "max_sessions",      "max_sessions_per_subject", "messages_per_second_per_subject"};
+    std::vector<std::string_view> limits = {"max_body_bytes",
+                                            "max_message_bytes",
+                                            "max_queue_bytes",
+                                            "max_connections",
+                                            "max_connections_per_ip",
+                                            "max_header_bytes",
+                                            "handshake_timeout_ms",
+                                            "idle_timeout_ms",
+                                            "requests_per_minute",
+                                            "max_sessions",
+                                            "max_sessions_per_subject",
+                                            "max_sessions_per_address",
+                                            "messages_per_second_per_subject"};
     limits.insert(limits.end(), extra_limits.begin(), extra_limits.end());
     cfg::allow_only(*it, limits, errors, "/limits");
     for (const auto &item : it->items()) {

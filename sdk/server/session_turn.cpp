@@ -5,7 +5,7 @@
 #include <cctype>
 #include <utility>
 
-#include "switchboard/server/ext_call.hpp"
+#include "attach.hpp"
 
 namespace switchboard::server {
 
@@ -31,19 +31,12 @@ SessionTurn::SessionTurn(const sb_sessions_ext &sessions, TurnHandlers handlers)
 std::shared_ptr<SessionTurn> SessionTurn::open(const sb_sessions_ext &sessions, const std::string &session_id,
                                                const Identity &who, TurnHandlers handlers, std::string &error) {
   std::shared_ptr<SessionTurn> turn(new SessionTurn(sessions, std::move(handlers)));
-  SinkText id;
-  sb_error err{sizeof(sb_error), 0, {}};
-  const bool owned = sessions.struct_size > offsetof(sb_sessions_ext, attach_as) && sessions.attach_as != nullptr;
-  void *attachment = owned ? sessions.attach_as(sessions.ctx, session_id.c_str(), who.subject.c_str(),
-                                                who.role == Role::admin, &turn->events_, id.sink(), &err)
-                           : sessions.attach(sessions.ctx, session_id.c_str(), &turn->events_, id.sink(), &err);
-  if (attachment == nullptr) {
-    error = err.message;
-    return nullptr;
-  }
+  std::string id;
+  void *attachment = detail::attach_session(sessions, session_id, who, &turn->events_, id, error);
+  if (attachment == nullptr) return nullptr;
   std::lock_guard lock(turn->mutex_);
   turn->attachment_ = attachment;
-  turn->session_id_ = id.value;
+  turn->session_id_ = std::move(id);
   return turn;
 }
 

@@ -144,5 +144,16 @@ TEST(SessionQuota, CapsEachSubjectAndTheWhole) {
   EXPECT_EQ(q.take(""), 0) << "no subject: the total only";
 }
 
+TEST(SessionQuota, CapsEachAddressWhateverItsSubject) {
+  SessionQuota q(0, 0, 2);
+  EXPECT_EQ(q.take("", "10.0.0.1"), 0);
+  EXPECT_EQ(q.take("a", "10.0.0.1"), 0);
+  EXPECT_EQ(q.take("b", "10.0.0.1"), 429) << "a third from one address";
+  EXPECT_EQ(q.take("", "10.0.0.2"), 0) << "another address has its own count";
+  q.give("a", "10.0.0.1");
+  EXPECT_EQ(q.take("", "10.0.0.1"), 0) << "a session given back makes room";
+  EXPECT_EQ(q.take("", "10.0.0.1"), 429);
+}
+
 }  // namespace
 }  // namespace switchboard::server

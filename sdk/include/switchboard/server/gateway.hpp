@@ -19,7 +19,11 @@
 //   auth: {enabled: auto, api_keys: [{name, key, role}], jwt_secret, token_ttl_seconds: 3600,
 //          issuer: switchboard, audience: <transport name>}
 //   limits: {requests_per_minute: 600, max_sessions: 1000, max_sessions_per_subject: 20,
-//            messages_per_second_per_subject: 500, + server.hpp's Limits}
+//            max_sessions_per_address: 0 (no limit), messages_per_second_per_subject: 500,
+//            + server.hpp's Limits}
+//
+// A transport whose published API documents other limits starts from its
+// own defaults (read_gateway_settings' second argument).
 #pragma once
 
 #include <atomic>
@@ -51,12 +55,13 @@ struct GatewaySettings {
   double requests_per_minute = 600;  // per client address, and per key or token
   std::size_t max_sessions = 1000;   // live sessions (attached clients) in all
   std::size_t max_sessions_per_subject = 20;
+  std::size_t max_sessions_per_address = 0;      // per client address; 0: no limit
   double messages_per_second_per_subject = 500;  // WebSocket messages, all of a key's sockets
 };
 
-// The common keys of a transport block; `extra_keys` and `extra_limits`
-// name the transport's own.
-GatewaySettings read_gateway_settings(const nlohmann::json &config);
+// The common keys of a transport block, over `defaults`; `extra_keys` and
+// `extra_limits` name the transport's own.
+GatewaySettings read_gateway_settings(const nlohmann::json &config, GatewaySettings defaults = {});
 void check_gateway_settings(const nlohmann::json &config, sdk::ConfigErrors &errors,
                             const std::vector<std::string_view> &extra_keys,
                             const std::vector<std::string_view> &extra_limits);
@@ -64,21 +69,23 @@ void check_gateway_settings(const nlohmann::json &config, sdk::ConfigErrors &err
 // Whether "host:port" listens on a loopback address only.
 bool loopback_listener(const std::string &listen);
 
-// Counts live sessions against a total and a per-subject cap.
+// Counts live sessions against a total, a per-subject and a per-address
+// cap (0: none).
 class SessionQuota {
  public:
-  SessionQuota(std::size_t total, std::size_t per_subject) : total_(total), per_subject_(per_subject) {}
+  SessionQuota(std::size_t total, std::size_t per_subject, std::size_t per_address = 0)
+      : total_(total), per_subject_(per_subject), per_address_(per_address) {}
   // 0 when taken; otherwise the HTTP status that refuses (429: this
-  // subject has too many, 503: the server has). "" (no subject, auth off)
-  // counts against the total only.
-  int take(const std::string &subject);
-  void give(const std::string &subject);
+  // subject or address has too many, 503: the server has). "" (no subject,
+  // auth off; no address) is not counted on its own.
+  int take(const std::string &subject, const std::string &address = {});
+  void give(const std::string &subject, const std::string &address = {});
 
  private:
-  std::size_t total_, per_subject_;
+  std::size_t total_, per_subject_, per_address_;
   std::mutex mutex_;
   std::size_t live_ = 0;
-  std::unordered_map<std::string, std::size_t> by_subject_;
+  std::unordered_map<std::string, std::size_t> by_subject_, by_address_;
 };
 
 class Gateway {
@@ -100,10 +107,10 @@ class Gateway {
   // returns the bound address. Throws sdk::Error (fatal) with the reason
   // when the config is refused or the address cannot be had.
   std::string serve(std::unique_ptr<Server> &server, const std::string &listen, unsigned threads);
-  // A live session for `who` (a WebSocket that holds one): the refusal in
-  // the API's error format (429 or 503, with Retry-After), or none with
-  // `release` set to give it back once.
-  std::optional<Response> take_session(const Identity &who, std::function<void()> &release);
+  // A live session for `who` at `client` (a WebSocket that holds one): the
+  // refusal in the API's error format (429 or 503, with Retry-After), or
+  // none with `release` set to give it back once.
+  std::optional<Response> take_session(const Identity &who, const std::string &client, std::function<void()> &release);
 
   // The credentials in force (a reload may replace them: reauthorize).
   std::shared_ptr<const Auth> auth() const { return auth_.load(); }

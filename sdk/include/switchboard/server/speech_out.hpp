@@ -6,10 +6,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace switchboard::server {
 
-// Mono samples at `in_rate`, resampled (libsoxr) to `out_rate`, as a WAV file.
+// Mono samples at `in_rate`, resampled (libsoxr) to `out_rate`.
+std::vector<std::int16_t> resampled(const std::int16_t *samples, std::size_t count, std::uint32_t in_rate,
+                                    std::uint32_t out_rate);
+
+// Mono samples at `in_rate`, resampled to `out_rate`, as a WAV file.
 std::string wav_at(const std::int16_t *samples, std::size_t count, std::uint32_t in_rate, std::uint32_t out_rate);
 
 }  // namespace switchboard::server

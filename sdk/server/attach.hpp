@@ -1,0 +1,17 @@
+// Attaching a client to a session, for SessionTurn and LiveSession: as its
+// subject where the host knows owners (ABI 1.3), else plainly.
+#pragma once
+
+#include <string>
+
+#include "switchboard/ext/sessions.h"
+#include "switchboard/server/auth.hpp"
+
+namespace switchboard::server::detail {
+
+// The attachment, with the session's id in `id_out`; null with `error`
+// ("owned" when the session is another subject's).
+void *attach_session(const sb_sessions_ext &sessions, const std::string &session_id, const Identity &who,
+                     const sb_session_events *events, std::string &id_out, std::string &error);
+
+}  // namespace switchboard::server::detail
