@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "conformance/conversational/conversational_fixture.hpp"
 #include "conformance/poppins/poppins_fixture.hpp"
 
 namespace switchboard::test {
@@ -26,11 +27,15 @@ std::string all_apis_config() {
 
 TEST(AllApis, OneProcessServesEachApiOnItsPortOverOneSessionStore) {
   ServedBinary server(SWITCHBOARD_BINARY, all_apis_config(),
-                      {{"SWITCHBOARD_LISTEN", "127.0.0.1:0"}, {"SWITCHBOARD_POPPINS_LISTEN", "127.0.0.1:0"}});
+                      {{"SWITCHBOARD_LISTEN", "127.0.0.1:0"},
+                       {"SWITCHBOARD_POPPINS_LISTEN", "127.0.0.1:0"},
+                       {"SWITCHBOARD_CONVERSATIONAL_LISTEN", "127.0.0.1:0"}});
   ASSERT_TRUE(server.ready()) << server.process().err();
-  const int native = server.port_of("voice-api"), poppins = server.port_of("poppins");
+  const int native = server.port_of("voice-api"), poppins = server.port_of("poppins"),
+            conversational = server.port_of("conversational");
   ASSERT_GT(native, 0);
   ASSERT_GT(poppins, 0);
+  ASSERT_GT(conversational, 0);
   ASSERT_NE(native, poppins);
 
   // The knowledge base's calls, as the native API's provider view counts them.
@@ -69,6 +74,21 @@ TEST(AllApis, OneProcessServesEachApiOnItsPortOverOneSessionStore) {
   }
   ASSERT_TRUE(answered);
   EXPECT_EQ(http_request(poppins, "GET", "/session/both/stats").json()["conversation_pairs"], 2);
+
+  // A spoken turn on the Conversational AI API is a session of its own,
+  // which the native API lists with its history.
+  auto talk = connect(conversational);
+  const std::string id = start(*talk);
+  ASSERT_FALSE(id.empty());
+  send_chunks(*talk, wav_chunks(speech_samples("crying.wav")));
+  const Heard heard = hear_turn(*talk);
+  ASSERT_TRUE(heard.response) << ::testing::PrintToString(heard.types);
+  const auto listed = http_request(native, "GET", "/sessions").json()["sessions"];
+  EXPECT_TRUE(std::any_of(listed.begin(), listed.end(), [&](const auto &s) { return s["session_id"] == id; }));
+  const auto spoken = http_request(native, "GET", "/sessions/" + id).json()["history"];
+  ASSERT_EQ(spoken.size(), 2U);
+  EXPECT_EQ(spoken[0]["text"], reference_of("crying"));
+  EXPECT_EQ(spoken[1]["text"], (*heard.response)["text"]);
 }
 
 }  // namespace
