@@ -163,6 +163,9 @@ SessionsExtension::SessionsExtension(std::function<conversation::Conversations *
     static_cast<Handle *>(h)->session->send_text(text != nullptr ? text : "", speak);
   };
   ext_.interrupt = [](void *h) { static_cast<Handle *>(h)->session->interrupt(); };
+  ext_.set_voice = [](void *h, const char *voice) {
+    static_cast<Handle *>(h)->session->set_voice(voice != nullptr ? voice : "");
+  };
   ext_.detach = [](void *h) {
     std::unique_ptr<Handle> handle(static_cast<Handle *>(h));
     handle->attachment->detach();

@@ -1,6 +1,6 @@
 #include "audio/audio_input.hpp"
 
-#include <sstream>
+#include <cstdio>
 
 #include "audio/resampler.hpp"
 #include "audio/sniff.hpp"
@@ -11,10 +11,9 @@ namespace switchboard::audio {
 bool AudioInput::check_duration(std::size_t samples, std::string &error) const {
   const double seconds = static_cast<double>(samples) / kPipelineRate;
   if (seconds > limits_.max_message_seconds) {
-    std::ostringstream m;
-    m.precision(3);
-    m << "audio message too long: " << seconds << " s (at most " << limits_.max_message_seconds << " s)";
-    error = m.str();
+    char m[96];
+    std::snprintf(m, sizeof m, "Audio too long: %.1fs > %gs", seconds, limits_.max_message_seconds);
+    error = m;
     return false;
   }
   return true;

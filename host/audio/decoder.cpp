@@ -121,7 +121,7 @@ struct StreamDecoder::Impl {
 
   bool over_budget(const std::vector<std::int16_t> &out, std::size_t more, std::string &error) const {
     if (max_samples == SIZE_MAX || out.size() - run_start + more <= max_samples) return false;
-    error = "audio message too long: it decodes to more than " + std::to_string(max_samples / kPipelineRate) + " s";
+    error = "Audio too long: more than " + std::to_string(max_samples / kPipelineRate) + "s";
     return true;
   }
 

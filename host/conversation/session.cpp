@@ -230,6 +230,10 @@ void Session::send_text(std::string text, bool with_audio) {
   });
 }
 
+void Session::set_voice(std::string voice) {
+  strand_->post([self = shared_from_this(), voice = std::move(voice)]() mutable { self->voice_ = std::move(voice); });
+}
+
 void Session::receive(Message message) {
   if (turn_) {
     if (context_->settings()->conversation.during_turn == "queue") {

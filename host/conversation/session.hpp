@@ -63,6 +63,9 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
 
   // A typed message. with_audio: the answer is spoken as well as written.
   void send_text(std::string text, bool with_audio);
+  // The tts voice of the turns that start from now on ("": the configured
+  // conversation voice).
+  void set_voice(std::string voice);
   // Stops the turn (answer and speech) and acknowledges; the next turn works.
   void interrupt();
   // Ends everything in flight; nothing is emitted after.
@@ -166,6 +169,7 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   std::shared_future<void> closed_future_ = closed_promise_.get_future().share();
   bool taking_audio_ = false;
   std::unique_ptr<Turn> turn_;
+  std::string voice_;  // the client's choice; "": the conversation's
   std::uint64_t turns_started_ = 0;
   std::deque<Message> queued_;
   std::uint64_t utterances_ = 0;

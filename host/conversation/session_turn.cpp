@@ -39,7 +39,7 @@ void Session::start_turn(Message message) {
   t.timings.transcript_ms = message.transcript_ms;
   t.chains = context_->chains();
   t.cache = conv.cache_tts || conv.cache_llm_answers ? context_->cache() : nullptr;
-  t.voice = conv.voice;
+  t.voice = voice_.empty() ? conv.voice : voice_;
   turn_ = std::move(turn);
 
   context_->store.append(id_, {t.user_id, "user", t.user_text, context_->wall_now()}, store::word_count(t.user_text),

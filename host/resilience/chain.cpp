@@ -173,6 +173,7 @@ nlohmann::json Chain::view() const {
     if (p->hedge_after_ms > 0) entry["hedge_after_ms"] = p->hedge_after_ms;
     if (p->max_concurrent > 0) entry["max_concurrent"] = p->max_concurrent;
     if (p->probe.enabled) entry["probe"] = {{"interval_seconds", p->probe.interval_seconds}};
+    if (kind_ == "tts") entry["voices"] = p->voice_names();
     list.push_back(std::move(entry));
   }
   const std::string now = current();

@@ -15,6 +15,12 @@ void attach_backend(Provider &p, const std::shared_ptr<plugin::Instance> &instan
   } else if (spec.kind == "tts") {
     p.tts = tts_backend(instance);
     if (plan) p.tts = with_faults(std::move(p.tts), plan);
+    nlohmann::json listed;
+    if (p.tts->voices(listed).ok() && listed.is_array()) {
+      for (const auto &v : listed) {
+        if (v.is_object() && v.contains("id") && v["id"].is_string()) p.voices.push_back(v["id"]);
+      }
+    }
   } else {
     p.stt = stt_backend(instance);
     if (plan) p.stt = with_faults(std::move(p.stt), plan);

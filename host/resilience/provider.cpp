@@ -46,9 +46,19 @@ Provider::Provider(const config::ProviderSpec &spec, core::Clock &clock)
       fault_injected(spec.fault.enabled),
       breaker(spec.circuit, clock, spec.probe.enabled) {}
 
-const std::string &Provider::voice_for(const std::string &wanted) const {
+std::string Provider::voice_for(const std::string &wanted) const {
   if (const auto it = voice_map.find(wanted); it != voice_map.end()) return it->second;
-  return voice.empty() ? wanted : voice;
+  if (!wanted.empty() && std::find(voices.begin(), voices.end(), wanted) != voices.end()) return wanted;
+  if (!voice.empty()) return voice;
+  return voices.empty() ? wanted : std::string();
+}
+
+std::vector<std::string> Provider::voice_names() const {
+  std::vector<std::string> names = voices;
+  for (const auto &[name, _] : voice_map) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
 }
 
 void ProviderStats::record_failure(const std::string &message) {

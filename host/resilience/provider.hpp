@@ -65,6 +65,9 @@ struct Provider {
   // tts: the voice asked for each conversation voice, and for any other.
   std::string voice;
   std::map<std::string, std::string> voice_map;
+  // tts: the voice ids its plugin lists (read once, when the backend is
+  // attached); empty when it lists none.
+  std::vector<std::string> voices;
   bool fault_injected;
   CircuitBreaker breaker;
   ProviderStats stats;
@@ -74,8 +77,14 @@ struct Provider {
   // reload tries to create it again. Set before the provider is shared.
   bool enabled = true;
 
-  // The voice to ask this provider for when the conversation wants `wanted`.
-  const std::string &voice_for(const std::string &wanted) const;
+  // The voice to ask this provider for when the conversation wants
+  // `wanted`: its voice_map's entry; else `wanted` when it is one of its
+  // voices; else its configured voice; else `wanted` when it lists none
+  // (it may know it), or "" (its default): a voice another provider has
+  // never makes this one fail.
+  std::string voice_for(const std::string &wanted) const;
+  // What a client may ask this provider for: its voices and voice_map's names.
+  std::vector<std::string> voice_names() const;
 
   // One of these, by kind.
   std::unique_ptr<LlmBackend> llm;

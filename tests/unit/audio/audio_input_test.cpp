@@ -85,7 +85,7 @@ TEST(AudioInput, RefusesWhatIsOverTheLimitsWithAClearError) {
   std::vector<std::int16_t> out;
   std::string error;
   EXPECT_FALSE(input.accept(speech_bytes("hello.wav"), out, error));
-  EXPECT_EQ(error, "audio message too long: 2.52 s (at most 2 s)");
+  EXPECT_EQ(error, "Audio too long: 2.5s > 2s");
   EXPECT_FALSE(input.accept(speech_bytes("formats/hello-44k-stereo.wav"), out, error));
   EXPECT_EQ(error, "sample rate 44100 Hz is over the limit of 24000 Hz");
   EXPECT_FALSE(input.accept(encode_wav(std::vector<std::int16_t>(100, 0), 16000, 2), out, error));

@@ -203,19 +203,32 @@ TEST(Chain, EachTtsProviderSpeaksInItsOwnVoice) {
   EXPECT_TRUE(s.outcome.ok()) << s.outcome.message;
   EXPECT_EQ(h.provider("tts", "second").stats.successes.load(), 1u) << "asked for \"low\", which it has";
   EXPECT_EQ(h.provider("tts", "third").stats.calls.load(), 0u);
-  // Asked for a voice it does not have, a provider refuses: uncounted, and
-  // when nobody else can speak it the request itself is at fault.
+  // A provider without the voice, and none configured, speaks in its own
+  // default instead of failing on a voice only another provider has.
   h.chains->force_open("tts", "first");
   h.chains->force_open("tts", "second");
   Speech t;
-  auto refused = h.chains->tts()->start(t, "slt");
-  refused->add("Hi there.");
-  refused->end();
+  auto own = h.chains->tts()->start(t, "slt");
+  own->add("Hi there.");
+  own->end();
   h.advance(milliseconds(500));
-  EXPECT_EQ(t.outcome.status, Status::invalid_input);
-  EXPECT_EQ(t.outcome.message,
-            "all tts providers failed: first: circuit open; second: circuit open; third: unknown voice 'slt'");
-  EXPECT_EQ(h.provider("tts", "third").breaker.snapshot().consecutive_failures, 0);
+  EXPECT_TRUE(t.outcome.ok()) << t.outcome.message;
+  EXPECT_EQ(h.provider("tts", "third").stats.successes.load(), 1u);
+}
+
+TEST(Chain, AVoiceAProviderListsIsAskedForAsItIsAndEveryProviderShowsItsVoices) {
+  test::ChainHarness h(
+      "tts:\n"
+      "  - {name: fixed, plugin: tts-tone, voice: tone}\n"
+      "  - {name: mapped, plugin: tts-tone, voice_map: {tara: low}}\n");
+  EXPECT_EQ(h.provider("tts", "fixed").voice_for("low"), "low") << "listed: the client's choice wins";
+  EXPECT_EQ(h.provider("tts", "fixed").voice_for("slt"), "tone") << "not listed: its configured voice";
+  EXPECT_EQ(h.provider("tts", "fixed").voice_for(""), "tone");
+  EXPECT_EQ(h.provider("tts", "mapped").voice_for("tara"), "low");
+  EXPECT_EQ(h.provider("tts", "mapped").voice_for("slt"), "") << "its own default";
+  const auto view = h.chains->view()["providers"]["tts"]["providers"];
+  EXPECT_EQ(view[0]["voices"], (nlohmann::json{"tone", "low"}));
+  EXPECT_EQ(view[1]["voices"], (nlohmann::json{"tone", "low", "tara"}));
 }
 
 }  // namespace

@@ -89,6 +89,12 @@ typedef struct sb_sessions_ext {
    * and takes no more audio. */
   void *(*attach_as)(void *ctx, const char *session_id, const char *owner, bool any_owner,
                      const sb_session_events *events, sb_sink id_out, sb_error *err);
+  /* ABI 1.4 (check struct_size). [any-thread] The tts voice of this
+   * session's turns from the next one on: a name from the "voices" of GET
+   * /providers' tts entries (a provider's voice, or a name its voice_map
+   * gives). NULL or "": the configured one again. A provider without that
+   * voice speaks in its own. */
+  void (*set_voice)(void *attachment, const char *voice);
 } sb_sessions_ext;
 
 #ifdef __cplusplus
