@@ -165,14 +165,4 @@ void ConversationSocket::speech(const std::int16_t *samples, std::size_t count, 
   answer_.insert(answer_.end(), at_rate.begin(), at_rate.end());
 }
 
-void refuse_connection(server::SocketHandlers &handlers, server::OnOpen &on_open, const std::string &message) {
-  handlers.on_text = [](std::string_view) {};
-  handlers.on_binary = [](std::string_view) {};
-  handlers.on_close = [] {};
-  on_open = [message](std::shared_ptr<server::Socket> socket) {
-    socket->send_text(nlohmann::json{{"type", "error"}, {"code", "RATE_LIMITED"}, {"message", message}}.dump());
-    socket->close(1008, "Too many connections");
-  };
-}
-
 }  // namespace conversational

@@ -68,9 +68,4 @@ class ConversationSocket : public std::enable_shared_from_this<ConversationSocke
   std::atomic<int> transcripts_{0}, responses_{0};
 };
 
-// A connection over this API's limit: told why in the API's error message,
-// then closed (1008, policy).
-void refuse_connection(switchboard::server::SocketHandlers &handlers, switchboard::server::OnOpen &on_open,
-                       const std::string &message);
-
 }  // namespace conversational

@@ -26,6 +26,7 @@
 #include "switchboard/server/chain_health.hpp"
 #include "switchboard/server/gateway.hpp"
 #include "switchboard/server/server.hpp"
+#include "switchboard/server/socket_refusal.hpp"
 #include "switchboard/server/transport_settings.hpp"
 
 namespace sdk = switchboard::sdk;
@@ -96,13 +97,9 @@ class ConversationalTransport : public sdk::Transport {
     server_.reset();
   }
 
+  // At a reload, new credentials apply at once; the rest waits for a restart.
   void reconfigure(const nlohmann::json &config) override {
-    if (!gateway_) return;
-    try {
-      gateway_->reauthorize(read_settings(config).gateway.auth);
-    } catch (const std::invalid_argument &e) {
-      throw sdk::Error(sdk::Status::invalid_input, e.what());
-    }
+    if (gateway_) gateway_->reauthorize(read_settings(config).gateway.auth);
   }
 
  private:
@@ -125,10 +122,14 @@ class ConversationalTransport : public sdk::Transport {
   Response upgrade(const Call &c, server::SocketHandlers &handlers, server::OnOpen &on_open) {
     std::function<void()> release;
     if (auto refused = gateway_->take_session(c.who, c.client, release)) {
-      refuse_connection(handlers, on_open,
-                        refused->status == 503 ? "Too many connections to this server"
-                                               : "Too many WebSocket connections from this address (at most " +
-                                                     std::to_string(settings_.gateway.max_sessions_per_address) + ")");
+      // Told in the API's error message, then closed (1008, policy).
+      const std::string why = refused->status == 503
+                                  ? "Too many connections to this server"
+                                  : "Too many WebSocket connections from this address (at most " +
+                                        std::to_string(settings_.gateway.max_sessions_per_address) + ")";
+      server::refuse_after_upgrade(handlers, on_open,
+                                   nlohmann::json{{"type", "error"}, {"code", "RATE_LIMITED"}, {"message", why}}.dump(),
+                                   1008, "Too many connections");
       return {101, "", "", {}};
     }
     const std::string id = "conn_" + std::to_string(next_connection_++);

@@ -167,7 +167,7 @@ Response stream_turn(Chat &chat, const Call &c, const Message &m, bool multimoda
           {{"chunk", ""}, {"done", true}, {"error", message}, {"total_chunks", count->load()}, {"session_id", id}}));
       stream->end();
     };
-    auto stop = chat.run(m.session_id, who, {m.value, "", multimodal}, std::move(out));
+    auto stop = chat.run(m.session_id, who, {m.value, "", multimodal, ""}, std::move(out));
     stream->on_abandoned(std::move(stop));
   };
   return r;
@@ -192,7 +192,7 @@ Response probe(Chat &chat, const Call &c) {
     };
     out.failed = [promise](int, const std::string &message) { promise->set_value({false, "", message, ""}); };
     const auto start = std::chrono::steady_clock::now();
-    auto stop = chat.run(session, who, {"Hello! Please answer in one short sentence.", "", false}, std::move(out));
+    auto stop = chat.run(session, who, {"Hello! Please answer in one short sentence.", "", false, ""}, std::move(out));
     const bool in_time = result.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
     if (!in_time) stop();
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -228,7 +228,7 @@ void add_chat_routes(server::Router &router, Chat &chat, std::size_t max_audio_b
                  const auto m = message_of(c.request, "message", refusal);
                  if (!m) return refusal;
                  if (m->value.find_first_not_of(" \t\r\n") == std::string::npos) return detail(400, "message is empty");
-                 return answer_later(chat, c, *m, {m->value, "", speak});
+                 return answer_later(chat, c, *m, {m->value, "", speak, ""});
                },
                {.changes_state = true});
     auto stream = [&chat, speak](const Call &c) {
@@ -249,7 +249,7 @@ void add_chat_routes(server::Router &router, Chat &chat, std::size_t max_audio_b
                if (!m) return refusal;
                const auto audio = audio_of(m->value, max_audio_bytes, refusal);
                if (!audio) return refusal;
-               return answer_later(chat, c, *m, {"", *audio, true});
+               return answer_later(chat, c, *m, {"", *audio, true, ""});
              },
              {.changes_state = true});
 }

@@ -13,7 +13,7 @@ PoppinsSocket::PoppinsSocket(Chat &chat, std::string session_id, server::Identit
       who_(std::move(who)),
       max_audio_bytes_(max_audio_bytes),
       allow_(std::move(allow)),
-      released_(std::move(released)) {}
+      client_(std::move(released)) {}
 
 PoppinsSocket::~PoppinsSocket() {
   closed();
@@ -22,18 +22,14 @@ PoppinsSocket::~PoppinsSocket() {
 void PoppinsSocket::bind(server::SocketHandlers &handlers,
                          std::function<void(std::shared_ptr<server::Socket>)> &on_open) {
   auto self = shared_from_this();  // held by the handlers until the socket closes
-  on_open = [self](std::shared_ptr<server::Socket> socket) {
-    std::lock_guard lock(self->mutex_);
-    self->socket_ = std::move(socket);
-  };
+  on_open = [self](std::shared_ptr<server::Socket> socket) { self->client_.opened(std::move(socket)); };
   handlers.on_text = [self](std::string_view m) { self->text(m); };
   handlers.on_binary = [self](std::string_view) { self->error("Binary messages are not part of this API"); };
   handlers.on_close = [self] { self->closed(); };
 }
 
 void PoppinsSocket::send(const nlohmann::json &m) {
-  std::lock_guard lock(mutex_);
-  if (socket_ && !closed_) socket_->send_text(m.dump());
+  client_.send(m);
 }
 
 void PoppinsSocket::error(const std::string &message) {
@@ -41,18 +37,7 @@ void PoppinsSocket::error(const std::string &message) {
 }
 
 void PoppinsSocket::closed() {
-  std::vector<Started> started;
-  std::function<void()> released;
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_) return;
-    closed_ = true;
-    started.swap(started_);
-    released.swap(released_);
-    socket_.reset();
-  }
-  for (auto &turn : started) turn.stop();
-  if (released) released();
+  client_.closed();
 }
 
 void PoppinsSocket::turn(TurnInput in) {
@@ -71,25 +56,13 @@ void PoppinsSocket::turn(TurnInput in) {
   out.heard = [weak, id](const std::string &transcript) {
     if (auto s = weak.lock()) s->send({{"type", "transcript"}, {"data", transcript}, {"session_id", id}});
   };
-  auto over = std::make_shared<std::atomic<bool>>(false);
-  out.done = [weak, id, over](const nlohmann::json &) {
-    over->store(true);
+  out.done = [weak, id](const nlohmann::json &) {
     if (auto s = weak.lock()) s->send({{"type", "response_complete"}, {"session_id", id}});
   };
-  out.failed = [weak, over](int, const std::string &message) {
-    over->store(true);
+  out.failed = [weak](int, const std::string &message) {
     if (auto s = weak.lock()) s->error(message);
   };
-  auto stop = chat_.run(session_id_, who_, std::move(in), std::move(out));
-  {
-    std::lock_guard lock(mutex_);
-    if (!closed_) {
-      std::erase_if(started_, [](const Started &t) { return t.over->load(); });
-      started_.push_back({std::move(over), std::move(stop)});
-      return;
-    }
-  }
-  stop();  // not under the lock: a callback that sends may be running
+  client_.turns().run(chat_, session_id_, who_, std::move(in), std::move(out));
 }
 
 void PoppinsSocket::text(std::string_view message) {
@@ -105,7 +78,7 @@ void PoppinsSocket::text(std::string_view message) {
     if (text->get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos) return error("message is empty");
     const auto audio = m.find("include_audio");
     if (audio != m.end() && !audio->is_boolean()) return error("'include_audio' must be true or false");
-    return turn({text->get<std::string>(), "", audio == m.end() || audio->get<bool>()});
+    return turn({text->get<std::string>(), "", audio == m.end() || audio->get<bool>(), ""});
   }
   if (type == "audio_message") {
     const auto data = m.find("audio_data");
@@ -114,7 +87,7 @@ void PoppinsSocket::text(std::string_view message) {
     if (!bytes || bytes->empty()) return error("audio_data is not valid base64");
     if (bytes->size() > max_audio_bytes_)
       return error("audio_data is larger than " + std::to_string(max_audio_bytes_) + " bytes");
-    return turn({"", std::move(*bytes), true});
+    return turn({"", std::move(*bytes), true, ""});
   }
   error("Unknown message type: " + type);
 }

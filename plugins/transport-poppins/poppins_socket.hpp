@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "chat.hpp"
+#include "switchboard/server/client_socket.hpp"
 #include "switchboard/server/server.hpp"
 
 namespace poppins {
@@ -39,17 +40,7 @@ class PoppinsSocket : public std::enable_shared_from_this<PoppinsSocket> {
   switchboard::server::Identity who_;
   std::size_t max_audio_bytes_;
   std::function<bool()> allow_;
-  std::function<void()> released_;
-  std::mutex mutex_;
-  std::shared_ptr<switchboard::server::Socket> socket_;
-  // The turns it started and has not seen end: each one's stop, and
-  // whether it is over (then it is dropped at the next turn).
-  struct Started {
-    std::shared_ptr<std::atomic<bool>> over;
-    std::function<void()> stop;
-  };
-  std::vector<Started> started_;
-  bool closed_ = false;
+  switchboard::server::ClientSocket client_;
 };
 
 }  // namespace poppins

@@ -58,11 +58,7 @@ class PoppinsTransport : public sdk::Transport {
   void reconfigure(const nlohmann::json &config) override {
     if (!gateway_) return;
     const Settings next = read_settings(config);
-    try {
-      gateway_->reauthorize(next.gateway.auth);
-    } catch (const std::invalid_argument &e) {
-      throw sdk::Error(sdk::Status::invalid_input, e.what());
-    }
+    gateway_->reauthorize(next.gateway.auth);
   }
 
  private:

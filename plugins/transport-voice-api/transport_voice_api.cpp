@@ -59,11 +59,7 @@ class VoiceApiTransport : public sdk::Transport {
   void reconfigure(const nlohmann::json &config) override {
     if (!gateway_) return;
     Settings next = read_settings(config);
-    try {
-      gateway_->reauthorize(next.gateway.auth);
-    } catch (const std::invalid_argument &e) {
-      throw sdk::Error(sdk::Status::invalid_input, e.what());
-    }
+    gateway_->reauthorize(next.gateway.auth);
     next.gateway.auth = settings_.gateway.auth;
     const nlohmann::json old_rest = without_auth(applied_config_), new_rest = without_auth(config);
     applied_config_ = config;

@@ -22,4 +22,10 @@ void *attach_session(const sb_sessions_ext &sessions, const std::string &session
   return attachment;
 }
 
+void set_voice(const sb_sessions_ext &sessions, void *attachment, const std::string &voice) {
+  if (sessions.struct_size > offsetof(sb_sessions_ext, set_voice) && sessions.set_voice != nullptr) {
+    sessions.set_voice(attachment, voice.c_str());
+  }
+}
+
 }  // namespace switchboard::server::detail

@@ -14,4 +14,8 @@ namespace switchboard::server::detail {
 void *attach_session(const sb_sessions_ext &sessions, const std::string &session_id, const Identity &who,
                      const sb_session_events *events, std::string &id_out, std::string &error);
 
+// The attachment's session speaks in `voice` from its next turn (nothing
+// on a host older than ABI 1.4).
+void set_voice(const sb_sessions_ext &sessions, void *attachment, const std::string &voice);
+
 }  // namespace switchboard::server::detail

@@ -141,7 +141,9 @@ void Gateway::reauthorize(AuthSettings auth) {
   // Runs beside requests: settings_ is not touched, only the pointer.
   auth.enabled = settings_.auth.enabled;
   if (auth.audience.empty()) auth.audience = name_;
-  if (auth.enabled && auth.keys.empty()) throw std::invalid_argument("auth is on: the new config has no api_keys");
+  if (auth.enabled && auth.keys.empty()) {
+    throw sdk::Error(sdk::Status::invalid_input, "auth is on: the new config has no api_keys");
+  }
   auth_.store(std::make_shared<const Auth>(std::move(auth)));
 }
 

@@ -57,6 +57,11 @@ void LiveSession::say(const std::string &text, bool speak) {
   if (attachment_ != nullptr) sessions_.send_text(attachment_, text.c_str(), speak);
 }
 
+void LiveSession::set_voice(const std::string &voice) {
+  std::lock_guard lock(mutex_);
+  if (attachment_ != nullptr) detail::set_voice(sessions_, attachment_, voice);
+}
+
 void LiveSession::interrupt() {
   std::lock_guard lock(mutex_);
   if (attachment_ != nullptr) sessions_.interrupt(attachment_);

@@ -44,6 +44,11 @@ SessionTurn::~SessionTurn() {
   cancel();
 }
 
+void SessionTurn::set_voice(const std::string &voice) {
+  std::lock_guard lock(mutex_);
+  if (attachment_ != nullptr) detail::set_voice(sessions_, attachment_, voice);
+}
+
 void SessionTurn::say(const std::string &text, bool speak) {
   std::lock_guard lock(mutex_);
   if (attachment_ != nullptr) sessions_.send_text(attachment_, text.c_str(), speak);
@@ -117,7 +122,10 @@ void SessionTurn::event(const nlohmann::json &e) {
     // A failure of speech mid-answer (tts_failed) leaves the text coming:
     // only what ends the turn ends it.
     const std::string code = e.value("code", "");
-    if (code == "tts_failed") return;
+    if (code == "tts_failed") {
+      if (handlers_.unspoken) handlers_.unspoken(e.value("message", ""));
+      return;
+    }
     finish();
     if (handlers_.failed) handlers_.failed(code, e.value("message", ""));
   } else if (type == "audio_done") {

@@ -13,8 +13,11 @@ TransportSettings read_transport_settings(const nlohmann::json &c, TransportSett
   return s;
 }
 
-void check_transport_settings(const nlohmann::json &c, sdk::ConfigErrors &errors) {
-  check_gateway_settings(c, errors, {"threads", "sample_rate"}, {"max_audio_bytes"});
+void check_transport_settings(const nlohmann::json &c, sdk::ConfigErrors &errors,
+                              const std::vector<std::string_view> &extra_keys) {
+  std::vector<std::string_view> keys = {"threads", "sample_rate"};
+  keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+  check_gateway_settings(c, errors, keys, {"max_audio_bytes"});
   if (!c.is_object()) return;
   cfg::expect_integer(c, "threads", errors, 1, 64);
   cfg::expect_integer(c, "sample_rate", errors, 8000, 48000);

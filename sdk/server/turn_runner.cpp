@@ -1,13 +1,11 @@
-#include "chat.hpp"
+#include "switchboard/server/turn_runner.hpp"
 
 #include <atomic>
 #include <mutex>
 
 #include "switchboard/server/speech_out.hpp"
 
-namespace poppins {
-
-namespace server = switchboard::server;
+namespace switchboard::server {
 
 namespace {
 
@@ -15,7 +13,7 @@ namespace {
 // whoever may stop it.
 struct Running {
   std::mutex mutex;
-  std::shared_ptr<server::SessionTurn> turn;
+  std::shared_ptr<SessionTurn> turn;
   std::function<void()> over;  // the line's
   bool stopped = false;
   std::atomic<bool> finished{false};
@@ -41,8 +39,8 @@ int status_of(const std::string &code) {
 
 }  // namespace
 
-std::function<void()> Chat::run(const std::string &session_id, const server::Identity &who, TurnInput in,
-                                TurnOutput out) {
+std::function<void()> TurnRunner::run(const std::string &session_id, const Identity &who, TurnInput in,
+                                      TurnOutput out) {
   auto running = std::make_shared<Running>();
   const std::uint32_t rate = rate_;
   line_.run(session_id, [this, running, session_id, who, in = std::move(in), out, rate](std::function<void()> over) {
@@ -56,12 +54,14 @@ std::function<void()> Chat::run(const std::string &session_id, const server::Ide
       running->finish();
       return;
     }
-    server::TurnHandlers h;
+    TurnHandlers h;
     h.text = out.text;
     h.heard = out.heard;
     h.audio = [out, rate](const std::int16_t *samples, std::size_t count, std::uint32_t at) {
-      if (out.audio) out.audio(server::wav_at(samples, count, at, rate));
+      if (out.audio) out.audio(wav_at(samples, count, at, rate));
+      if (out.samples) out.samples(resampled(samples, count, at, rate));
     };
+    h.unspoken = out.unspoken;
     std::weak_ptr<Running> weak = running;
     h.done = [out, weak](const nlohmann::json &complete) {
       if (out.done) out.done(complete);
@@ -72,7 +72,7 @@ std::function<void()> Chat::run(const std::string &session_id, const server::Ide
       if (auto r = weak.lock()) r->finish();
     };
     std::string error;
-    auto turn = server::SessionTurn::open(sessions_, session_id, who, std::move(h), error);
+    auto turn = SessionTurn::open(sessions_, session_id, who, std::move(h), error);
     if (!turn) {
       if (out.failed) out.failed(error == "owned" ? 404 : 500, error == "owned" ? "Session not found" : error);
       running->finish();
@@ -82,6 +82,7 @@ std::function<void()> Chat::run(const std::string &session_id, const server::Ide
       std::lock_guard lock(running->mutex);
       running->turn = turn;
     }
+    if (!in.voice.empty()) turn->set_voice(in.voice);
     if (!in.audio.empty()) {
       if (!turn->hear(in.audio, rate, error)) {
         turn->cancel();
@@ -93,7 +94,7 @@ std::function<void()> Chat::run(const std::string &session_id, const server::Ide
     }
   });
   return [running] {
-    std::shared_ptr<server::SessionTurn> turn;
+    std::shared_ptr<SessionTurn> turn;
     bool started = false;
     {
       std::lock_guard lock(running->mutex);
@@ -108,4 +109,39 @@ std::function<void()> Chat::run(const std::string &session_id, const server::Ide
   };
 }
 
-}  // namespace poppins
+void ClientTurns::run(TurnRunner &runner, const std::string &session_id, const Identity &who, TurnInput in,
+                      TurnOutput out) {
+  auto over = std::make_shared<std::atomic<bool>>(false);
+  auto done = std::move(out.done);
+  out.done = [over, done](const nlohmann::json &complete) {
+    over->store(true);
+    if (done) done(complete);
+  };
+  auto failed = std::move(out.failed);
+  out.failed = [over, failed](int status, const std::string &message) {
+    over->store(true);
+    if (failed) failed(status, message);
+  };
+  auto stop = runner.run(session_id, who, std::move(in), std::move(out));
+  {
+    std::lock_guard lock(mutex_);
+    if (!closed_) {
+      std::erase_if(started_, [](const Started &t) { return t.over->load(); });
+      started_.push_back({std::move(over), std::move(stop)});
+      return;
+    }
+  }
+  stop();  // not under the lock: an output that sends may be running
+}
+
+void ClientTurns::stop_all() {
+  std::vector<Started> started;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    started.swap(started_);
+  }
+  for (auto &turn : started) turn.stop();
+}
+
+}  // namespace switchboard::server

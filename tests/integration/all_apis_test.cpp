@@ -29,13 +29,15 @@ TEST(AllApis, OneProcessServesEachApiOnItsPortOverOneSessionStore) {
   ServedBinary server(SWITCHBOARD_BINARY, all_apis_config(),
                       {{"SWITCHBOARD_LISTEN", "127.0.0.1:0"},
                        {"SWITCHBOARD_POPPINS_LISTEN", "127.0.0.1:0"},
-                       {"SWITCHBOARD_CONVERSATIONAL_LISTEN", "127.0.0.1:0"}});
+                       {"SWITCHBOARD_CONVERSATIONAL_LISTEN", "127.0.0.1:0"},
+                       {"SWITCHBOARD_VOXTRAL_LISTEN", "127.0.0.1:0"}});
   ASSERT_TRUE(server.ready()) << server.process().err();
   const int native = server.port_of("voice-api"), poppins = server.port_of("poppins"),
-            conversational = server.port_of("conversational");
+            conversational = server.port_of("conversational"), voxtral = server.port_of("voxtral");
   ASSERT_GT(native, 0);
   ASSERT_GT(poppins, 0);
   ASSERT_GT(conversational, 0);
+  ASSERT_GT(voxtral, 0);
   ASSERT_NE(native, poppins);
 
   // The knowledge base's calls, as the native API's provider view counts them.
@@ -89,6 +91,18 @@ TEST(AllApis, OneProcessServesEachApiOnItsPortOverOneSessionStore) {
   ASSERT_EQ(spoken.size(), 2U);
   EXPECT_EQ(spoken[0]["text"], reference_of("crying"));
   EXPECT_EQ(spoken[1]["text"], (*heard.response)["text"]);
+
+  // A text turn on the Voxtral API in one of its voice names is the same
+  // session the native API shows.
+  WsClient vox(voxtral, "/ws/voxtral-shared");
+  ASSERT_TRUE(vox.until("system"));
+  vox.send_json({{"type", "text"}, {"text", "How do I stop my baby crying?"}, {"voice", "leo"}});
+  const auto answer = vox.until("audio_response", {}, std::chrono::seconds(60));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ((*answer)["voice"], "leo");
+  const auto shared = http_request(native, "GET", "/sessions/voxtral-shared").json()["history"];
+  ASSERT_EQ(shared.size(), 2U);
+  EXPECT_EQ(shared[1]["text"], (*answer)["text"]);
 }
 
 }  // namespace

@@ -115,7 +115,8 @@ class Gateway {
   // The credentials in force (a reload may replace them: reauthorize).
   std::shared_ptr<const Auth> auth() const { return auth_.load(); }
   // New keys, secret or token rules from a reload; whether auth is on stays
-  // as it was decided at prepare().
+  // as it was decided at prepare(). Throws sdk::Error (invalid_input) when
+  // they cannot apply, which a transport's reconfigure() passes on.
   void reauthorize(AuthSettings auth);
   const GatewaySettings &settings() const noexcept { return settings_; }
   SessionQuota &sessions() { return *quota_; }

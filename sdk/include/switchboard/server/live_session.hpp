@@ -52,6 +52,9 @@ class LiveSession {
   void end_audio();
   // A typed message; `speak`: the answer is spoken too.
   void say(const std::string &text, bool speak);
+  // The tts voice from the next turn on ("": the configured one); nothing
+  // on a host older than ABI 1.4.
+  void set_voice(const std::string &voice);
   // Stops the turn (the session acknowledges with interrupt_ack).
   void interrupt();
   // Audio the session's audio path could not keep up with and dropped.

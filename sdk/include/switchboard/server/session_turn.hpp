@@ -36,6 +36,8 @@ struct TurnHandlers {
   std::function<void(const std::string &text)> heard;  // the user's final words, when audio came
   std::function<void(const std::string &delta)> text;  // the answer as it is written
   std::function<void(const std::int16_t *samples, std::size_t count, std::uint32_t rate)> audio;  // spoken
+  // Every tts provider failed (part of) the answer: the text goes on, unspoken.
+  std::function<void(const std::string &message)> unspoken;
   std::function<void(const nlohmann::json &turn_complete)> done;
   // code: the session's error code ("llm_failed", "bad_audio", ...),
   // "nothing_heard" when the audio held no words, "replaced" when another
@@ -55,6 +57,9 @@ class SessionTurn : public std::enable_shared_from_this<SessionTurn> {
 
   const std::string &session_id() const noexcept { return session_id_; }
 
+  // The session's tts voice from this turn on (a host of ABI 1.4 or later;
+  // before it, the configured voice speaks).
+  void set_voice(const std::string &voice);
   // A typed message; `speak`: the answer is spoken too.
   void say(const std::string &text, bool speak);
   // An audio message (WAV, Ogg, MP3, WebM/Opus or raw PCM16 at

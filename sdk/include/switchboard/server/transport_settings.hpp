@@ -9,6 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +28,8 @@ struct TransportSettings {
 
 // The block over `defaults` (the API's documented values).
 TransportSettings read_transport_settings(const nlohmann::json &config, TransportSettings defaults);
-void check_transport_settings(const nlohmann::json &config, sdk::ConfigErrors &errors);
+// `extra_keys`: the transport's own (it checks their values).
+void check_transport_settings(const nlohmann::json &config, sdk::ConfigErrors &errors,
+                              const std::vector<std::string_view> &extra_keys = {});
 
 }  // namespace switchboard::server
