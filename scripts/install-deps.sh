@@ -16,8 +16,8 @@ packages=(
   libjwt-dev
   # the Voice Assistant API's JavaScript client example, run by the conformance tests
   nodejs node-ws
-  # the Conversational AI API's Python client example, run by its conformance tests
-  python3-websockets
+  # the published APIs' Python client examples, run by their conformance tests
+  python3-websockets python3-requests
   # sessions
   libsqlite3-dev
   # audio core

@@ -4,6 +4,7 @@
 #include "chat_routes.hpp"
 #include "switchboard/sdk/base64.hpp"
 #include "switchboard/server/ext_call.hpp"
+#include "switchboard/server/validation.hpp"
 
 namespace poppins {
 
@@ -23,11 +24,11 @@ Response json(int status, const nlohmann::json &body) {
 }
 
 // A request body refused as the API's framework (FastAPI) refuses one:
-// 422 with the fields at fault.
+// 422 with the field at fault.
 Response invalid(const std::string &field, const std::string &msg, const std::string &type) {
-  nlohmann::json loc = nlohmann::json::array({"body"});
+  std::vector<std::string> loc = {"body"};
   if (!field.empty()) loc.push_back(field);
-  return json(422, {{"detail", nlohmann::json::array({{{"loc", loc}, {"msg", msg}, {"type", type}}})}});
+  return server::validation_error(loc, msg, type);
 }
 
 // A TextMessage or an AudioMessage: the one string field it needs and its

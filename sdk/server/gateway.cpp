@@ -203,7 +203,8 @@ std::string Gateway::cross_site_refusal(const Request &r) const {
 }
 
 std::optional<Response> Gateway::admit(const Request &r, bool upgrade, Router::Match &match,
-                                       std::vector<std::string> &segments, Identity &who, std::string &client) {
+                                       std::vector<std::string> &segments, Identity &who, std::string &client,
+                                       RateLimiter::Left &left) {
   client = client_address(r, settings_.trusted_proxies);
   std::string why;
   auto canonical = normalize_path(std::string_view(r.target).substr(0, r.target.find('?')), why);
@@ -219,8 +220,8 @@ std::optional<Response> Gateway::admit(const Request &r, bool upgrade, Router::M
   const auto &route = *match.route;
   int retry_after = 0;
   const auto now = RateLimiter::Clock::now();
-  if (!by_address_->allow(client, now, retry_after)) {
-    auto refused = error_(429, "Too many requests");
+  if (!by_address_->allow(client, now, retry_after, &left)) {
+    auto refused = error_(429, "Rate limit exceeded. Try again in " + std::to_string(retry_after) + " seconds.");
     refused.headers.emplace_back("Retry-After", std::to_string(retry_after));
     return refused;
   }
@@ -247,7 +248,8 @@ std::optional<Response> Gateway::admit(const Request &r, bool upgrade, Router::M
   }
   if (route.access == Access::admin && who.role != Role::admin) return error_(403, "Admin role required");
   if (!by_subject_->allow(who.subject, now, retry_after)) {
-    auto refused = error_(429, "Too many requests for this key");
+    auto refused =
+        error_(429, "Rate limit exceeded for this key. Try again in " + std::to_string(retry_after) + " seconds.");
     refused.headers.emplace_back("Retry-After", std::to_string(retry_after));
     return refused;
   }
@@ -261,17 +263,18 @@ Response Gateway::handle(const Request &r) {
   std::vector<std::string> segments;
   Identity who;
   std::string client;
+  RateLimiter::Left left;
   Response out;
-  if (auto refused = admit(r, false, match, segments, who, client)) {
+  if (auto refused = admit(r, false, match, segments, who, client, left)) {
     out = std::move(*refused);
   } else if (match.route->options.may_block) {
     // The request and its parts are copied: the call runs after this returns.
     auto request = std::make_shared<const Request>(r);
     auto parts = std::make_shared<const std::vector<std::string>>(std::move(segments));
-    out.later = [this, request, parts, params = std::move(match.params), who = std::move(who), client,
+    out.later = [this, request, parts, params = std::move(match.params), who = std::move(who), client, left,
                  handler = match.route->handler] {
       const Call call{*request, *parts, params, who, client};
-      Response done = with_cors(*request, handler(call));
+      Response done = with_limits(left, with_cors(*request, handler(call)));
       access(*request, done.status, client);
       return done;
     };
@@ -285,9 +288,19 @@ Response Gateway::handle(const Request &r) {
       out = error_(500, "Internal server error");
     }
   }
-  out = with_cors(r, std::move(out));
+  out = with_limits(left, with_cors(r, std::move(out)));
   access(r, out.status, client);
   return out;
+}
+
+Response Gateway::with_limits(const RateLimiter::Left &left, Response response) const {
+  if (!settings_.rate_limit_headers || left.limit <= 0) return response;
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  response.headers.emplace_back("X-RateLimit-Limit", std::to_string(left.limit));
+  response.headers.emplace_back("X-RateLimit-Remaining", std::to_string(std::max(0, left.remaining)));
+  response.headers.emplace_back("X-RateLimit-Reset", std::to_string(now + left.seconds_until_full));
+  return response;
 }
 
 Response Gateway::upgrade(const Request &r, SocketHandlers &handlers, OnOpen &on_open) {
@@ -296,8 +309,9 @@ Response Gateway::upgrade(const Request &r, SocketHandlers &handlers, OnOpen &on
   std::vector<std::string> segments;
   Identity who;
   std::string client;
+  RateLimiter::Left left;
   Response out;
-  if (auto refused = admit(r, true, match, segments, who, client)) {
+  if (auto refused = admit(r, true, match, segments, who, client, left)) {
     out = std::move(*refused);
   } else {
     const Call call{r, segments, std::move(match.params), std::move(who), client};

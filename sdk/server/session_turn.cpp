@@ -112,6 +112,7 @@ void SessionTurn::event(const nlohmann::json &e) {
     if (e.value("is_final", false) && listening_for_audio_) {
       heard_words_ = true;
       if (handlers_.heard) handlers_.heard(e.value("text", ""));
+      if (handlers_.transcript) handlers_.transcript(e);
     }
   } else if (type == "text") {
     if (handlers_.text) handlers_.text(e.value("text", ""));

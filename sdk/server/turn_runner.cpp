@@ -57,6 +57,7 @@ std::function<void()> TurnRunner::run(const std::string &session_id, const Ident
     TurnHandlers h;
     h.text = out.text;
     h.heard = out.heard;
+    h.transcript = out.transcript;
     h.audio = [out, rate](const std::int16_t *samples, std::size_t count, std::uint32_t at) {
       if (out.audio) out.audio(wav_at(samples, count, at, rate));
       if (out.samples) out.samples(resampled(samples, count, at, rate));
@@ -84,7 +85,7 @@ std::function<void()> TurnRunner::run(const std::string &session_id, const Ident
     }
     if (!in.voice.empty()) turn->set_voice(in.voice);
     if (!in.audio.empty()) {
-      if (!turn->hear(in.audio, rate, error)) {
+      if (!turn->hear(in.audio, in.declared_rate != 0 ? in.declared_rate : rate, error)) {
         turn->cancel();
         if (out.failed) out.failed(400, "Invalid audio: " + error);
         running->finish();

@@ -30,7 +30,8 @@ TEST(AllApis, OneProcessServesEachApiOnItsPortOverOneSessionStore) {
                       {{"SWITCHBOARD_LISTEN", "127.0.0.1:0"},
                        {"SWITCHBOARD_POPPINS_LISTEN", "127.0.0.1:0"},
                        {"SWITCHBOARD_CONVERSATIONAL_LISTEN", "127.0.0.1:0"},
-                       {"SWITCHBOARD_VOXTRAL_LISTEN", "127.0.0.1:0"}});
+                       {"SWITCHBOARD_VOXTRAL_LISTEN", "127.0.0.1:0"},
+                       {"SWITCHBOARD_YOUWORKER_LISTEN", "127.0.0.1:0"}});
   ASSERT_TRUE(server.ready()) << server.process().err();
   const int native = server.port_of("voice-api"), poppins = server.port_of("poppins"),
             conversational = server.port_of("conversational"), voxtral = server.port_of("voxtral");
@@ -38,6 +39,7 @@ TEST(AllApis, OneProcessServesEachApiOnItsPortOverOneSessionStore) {
   ASSERT_GT(poppins, 0);
   ASSERT_GT(conversational, 0);
   ASSERT_GT(voxtral, 0);
+  ASSERT_GT(server.port_of("youworker"), 0);
   ASSERT_NE(native, poppins);
 
   // The knowledge base's calls, as the native API's provider view counts them.

@@ -109,12 +109,16 @@ inline Heard hear_turn(WsClient &ws, std::chrono::milliseconds deadline = std::c
   return h;
 }
 
-// Whether the health route comes to count `n` open connections (a socket
-// closed by the client is released by the server just after).
+// Whether the health route comes to count `n` open connections within 10 s
+// (a socket the client closed is released by the server just after; the
+// server offers no event for it). The waits double, so the polls stay few
+// under this API's 100 requests a minute.
 inline bool connections_reach(int port, int n) {
-  for (int i = 0; i < 50; ++i) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (auto wait = std::chrono::milliseconds(10); std::chrono::steady_clock::now() < deadline;
+       wait = std::min(wait * 2, std::chrono::milliseconds(1000))) {
     if (http_request(port, "GET", "/health").json().value("active_connections", -1) == n) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(wait);
   }
   return false;
 }

@@ -18,6 +18,23 @@ TEST(RateLimiter, BurstsUpToTheLimitThenRefusesWithTheWait) {
   for (int i = 0; i < 1000; ++i) ASSERT_TRUE(off.allow("x", t0, retry));
 }
 
+TEST(RateLimiter, SaysWhatIsLeftAndWhenTheBucketIsFull) {
+  RateLimiter limiter(100.0 / 60, 100);  // 100 a minute
+  const auto t0 = RateLimiter::Clock::now();
+  int retry = 0;
+  RateLimiter::Left left;
+  ASSERT_TRUE(limiter.allow("ip", t0, retry, &left));
+  EXPECT_EQ(left.limit, 100);
+  EXPECT_EQ(left.remaining, 99);
+  EXPECT_EQ(left.seconds_until_full, 1) << "one taken: back in 0.6 s";
+  for (int i = 0; i < 99; ++i) ASSERT_TRUE(limiter.allow("ip", t0, retry, &left));
+  EXPECT_EQ(left.remaining, 0);
+  EXPECT_EQ(left.seconds_until_full, 60);
+  EXPECT_FALSE(limiter.allow("ip", t0, retry, &left));
+  EXPECT_EQ(left.remaining, 0);
+  EXPECT_EQ(retry, 1);
+}
+
 TEST(RateLimiter, PerSecondWithItsOwnBurst) {
   RateLimiter limiter(10, 20);
   const auto t0 = RateLimiter::Clock::now();

@@ -16,6 +16,7 @@
 //                                  public name behind a proxy); "*" any
 //   trusted_proxies: []            CIDRs whose X-Forwarded-For / Forwarded is believed
 //   access_log: false              one info line per request, credentials redacted
+//   (rate_limit_headers: a transport's choice, not a key: X-RateLimit-* headers)
 //   auth: {enabled: auto, api_keys: [{name, key, role}], jwt_secret, token_ttl_seconds: 3600,
 //          issuer: switchboard, audience: <transport name>}
 //   limits: {requests_per_minute: 600, max_sessions: 1000, max_sessions_per_subject: 20,
@@ -49,7 +50,8 @@ struct GatewaySettings {
   std::vector<std::string> allowed_hosts;
   std::vector<Network> trusted_proxies;
   bool access_log = false;
-  std::string auth_mode = "auto";  // auto (on unless on loopback), on, off
+  bool rate_limit_headers = false;  // X-RateLimit-* on every answer (a transport's API may document them)
+  std::string auth_mode = "auto";   // auto (on unless on loopback), on, off
   AuthSettings auth;
   Limits limits;
   double requests_per_minute = 600;  // per client address, and per key or token
@@ -136,8 +138,11 @@ class Gateway {
   Response upgrade(const Request &request, SocketHandlers &handlers, OnOpen &on_open);
   // The checks common to both; a response when refused.
   std::optional<Response> admit(const Request &request, bool upgrade, Router::Match &match,
-                                std::vector<std::string> &segments, Identity &who, std::string &client);
+                                std::vector<std::string> &segments, Identity &who, std::string &client,
+                                RateLimiter::Left &left);
   Response with_cors(const Request &request, Response response) const;
+  // X-RateLimit-Limit, -Remaining and -Reset, where the transport asks for them.
+  Response with_limits(const RateLimiter::Left &left, Response response) const;
   Response preflight(const Request &request);
   void access(const Request &request, int status, const std::string &client) const;
 

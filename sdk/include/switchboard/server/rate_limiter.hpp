@@ -16,9 +16,17 @@ class RateLimiter {
   // A limit of 0 per second allows everything.
   RateLimiter(double per_second, double burst) : per_second_(per_second), burst_(burst) {}
 
+  // What is left of a client's allowance, for X-RateLimit-* headers.
+  struct Left {
+    int limit = 0;               // the burst
+    int remaining = 0;           // whole things it may still do now
+    int seconds_until_full = 0;  // until the bucket is full again
+  };
+
   // True when `who` may do one more thing now; otherwise retry_after holds
-  // the whole seconds to wait (at least 1).
-  bool allow(const std::string &who, Clock::time_point now, int &retry_after);
+  // the whole seconds to wait (at least 1). `left`, when given, says what
+  // remains after this one.
+  bool allow(const std::string &who, Clock::time_point now, int &retry_after, Left *left = nullptr);
 
  private:
   struct Bucket {

@@ -34,6 +34,8 @@ bool may_see(const Identity &who, const std::string &owner);
 // `failed` (exactly one of them, last) nothing more is called.
 struct TurnHandlers {
   std::function<void(const std::string &text)> heard;  // the user's final words, when audio came
+  // The same final transcript event whole (confidence, timestamp ...).
+  std::function<void(const nlohmann::json &transcript)> transcript;
   std::function<void(const std::string &delta)> text;  // the answer as it is written
   std::function<void(const std::int16_t *samples, std::size_t count, std::uint32_t rate)> audio;  // spoken
   // Every tts provider failed (part of) the answer: the text goes on, unspoken.

@@ -21,10 +21,11 @@
 namespace switchboard::server {
 
 struct TurnInput {
-  std::string text;    // a typed message, or
-  std::string audio;   // the bytes of an audio message (WAV, WebM/Opus, Ogg, MP3 or raw PCM16)
-  bool speak = false;  // typed: speak the answer too (spoken input is always answered aloud)
-  std::string voice;   // the session's tts voice from this turn on; "": as it was
+  std::string text;                 // a typed message, or
+  std::string audio;                // the bytes of an audio message (WAV, WebM/Opus, Ogg, MP3 or raw PCM16)
+  bool speak = false;               // typed: speak the answer too (spoken input is always answered aloud)
+  std::string voice;                // the session's tts voice from this turn on; "": as it was
+  std::uint32_t declared_rate = 0;  // raw PCM16's rate; 0: the runner's
 };
 
 struct TurnOutput {
@@ -32,6 +33,7 @@ struct TurnOutput {
   std::function<void(std::string wav)> audio;              // one sentence, a whole WAV file, or
   std::function<void(std::vector<std::int16_t>)> samples;  // the same samples, for an API that joins them
   std::function<void(const std::string &transcript)> heard;
+  std::function<void(const nlohmann::json &transcript)> transcript;  // the final's event whole (confidence ...)
   // No tts provider could speak (part of) the answer; its text goes on.
   std::function<void(const std::string &message)> unspoken;
   // The turn is over: what was answered (assistant_text, user_text, llm_provider, timings ...).

@@ -1,0 +1,132 @@
+#include "session_routes.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.hpp"
+#include "switchboard/server/ext_call.hpp"
+#include "switchboard/server/session_turn.hpp"
+#include "switchboard/server/validation.hpp"
+
+namespace youworker {
+
+namespace server = switchboard::server;
+using server::Access;
+using server::Call;
+using server::Response;
+
+namespace {
+
+Response json(int status, const nlohmann::json &body) {
+  return {status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+}
+
+std::optional<nlohmann::json> view_of(const sb_sessions_ext &s, const std::string &id) {
+  server::SinkText text;
+  server::ExtError f;
+  if (s.get(s.ctx, id.c_str(), text.sink(), &f.error) != SB_OK) return std::nullopt;
+  auto view = nlohmann::json::parse(text.value, nullptr, false);
+  return view.is_object() ? std::optional(std::move(view)) : std::nullopt;
+}
+
+// A query parameter as an integer within [at_least, at_most]; nullopt and a
+// 422 in the framework's shape otherwise.
+std::optional<std::int64_t> query_int(const Call &c, const std::string &name, std::int64_t fallback,
+                                      std::int64_t at_least, std::int64_t at_most, Response &refusal) {
+  const auto it = c.request.query.find(name);
+  if (it == c.request.query.end()) return fallback;
+  std::int64_t v = 0;
+  const auto *end = it->second.data() + it->second.size();
+  if (std::from_chars(it->second.data(), end, v).ptr != end || it->second.empty()) {
+    return refusal = server::validation_error({"query", name}, "value is not a valid integer", "type_error.integer"),
+           std::nullopt;
+  }
+  if (v < at_least) {
+    return refusal = server::validation_error(
+               {"query", name}, "ensure this value is greater than or equal to " + std::to_string(at_least),
+               "value_error.number.not_ge"),
+           std::nullopt;
+  }
+  if (v > at_most) {
+    return refusal = server::validation_error({"query", name},
+                                              "ensure this value is less than or equal to " + std::to_string(at_most),
+                                              "value_error.number.not_le"),
+           std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace
+
+void add_session_routes(server::Router &router, const sb_sessions_ext &sessions) {
+  const sb_sessions_ext *s = &sessions;
+  const server::RouteOptions documented{.url_credentials = true};
+  router.add(
+      "GET", "/v1/sessions", Access::user,
+      [s](const Call &c) {
+        Response refusal;
+        const auto limit = query_int(c, "limit", 20, 1, 100, refusal);
+        if (!limit) return refusal;
+        const auto offset = query_int(c, "offset", 0, 0, 1'000'000'000, refusal);
+        if (!offset) return refusal;
+        server::SinkText text;
+        server::ExtError f;
+        if (s->list(s->ctx, text.sink(), &f.error) != SB_OK) return error_body(500, "Internal server error");
+        auto all = nlohmann::json::parse(text.value, nullptr, false).value("sessions", nlohmann::json::array());
+        std::vector<nlohmann::json> mine;
+        for (auto &one : all) {
+          if (server::may_see(c.who, one.value("owner", ""))) mine.push_back(std::move(one));
+        }
+        // The latest first (ISO 8601 sorts as text), then by id: a stable
+        // order for paging.
+        std::sort(mine.begin(), mine.end(), [](const nlohmann::json &a, const nlohmann::json &b) {
+          const std::string la = a.value("last_activity", ""), lb = b.value("last_activity", "");
+          return la != lb ? la > lb : a.value("session_id", "") < b.value("session_id", "");
+        });
+        nlohmann::json page = nlohmann::json::array();
+        for (std::size_t i = static_cast<std::size_t>(*offset);
+             i < mine.size() && page.size() < static_cast<std::size_t>(*limit); ++i) {
+          const std::string id = mine[i].value("session_id", "");
+          const auto view = view_of(*s, id);
+          page.push_back({{"id", i + 1},
+                          {"external_id", id},
+                          {"created_at", mine[i].value("created_at", "")},
+                          {"message_count", view ? view->value("history", nlohmann::json::array()).size() : 0},
+                          {"last_activity", mine[i].value("last_activity", "")}});
+        }
+        return json(200, {{"sessions", page}, {"total", mine.size()}, {"limit", *limit}, {"offset", *offset}});
+      },
+      documented);
+  router.add(
+      "GET", "/v1/sessions/{session_id}/messages", Access::user,
+      [s](const Call &c) {
+        const std::string &id = c.param("session_id");
+        const auto view = server::valid_session_id(id) ? view_of(*s, id) : std::nullopt;
+        if (!view || !server::may_see(c.who, view->value("owner", ""))) return error_body(404, "Session not found");
+        nlohmann::json messages = nlohmann::json::array();
+        for (const auto &h : view->value("history", nlohmann::json::array())) {
+          messages.push_back({{"id", messages.size() + 1},
+                              {"role", h.value("role", "")},
+                              {"content", h.value("text", "")},
+                              {"timestamp", h.value("timestamp", nlohmann::json(nullptr))}});
+        }
+        return json(200, {{"messages", messages}});
+      },
+      documented);
+  router.add("DELETE", "/v1/sessions/{session_id}", Access::user,
+             [s](const Call &c) {
+               const std::string &id = c.param("session_id");
+               const auto view = server::valid_session_id(id) ? view_of(*s, id) : std::nullopt;
+               if (!view || !server::may_see(c.who, view->value("owner", "")))
+                 return error_body(404, "Session not found");
+               const auto count = view->value("history", nlohmann::json::array()).size();
+               server::ExtError f;
+               if (s->remove(s->ctx, id.c_str(), &f.error) != SB_OK) return error_body(404, "Session not found");
+               return json(200, {{"status", "success"}, {"deleted_messages", count}});
+             },
+             {.changes_state = true, .url_credentials = true});
+}
+
+}  // namespace youworker

@@ -1,0 +1,139 @@
+// transport-youworker: the YouWorker.AI API (../shared/apis/youworker.md) on
+// Switchboard's providers, every path as documented under /v1. The gateway
+// (auth, limits with X-RateLimit-* headers, origins, the route table) is the
+// SDK's, as for every transport; turns go through the host's sessions, so
+// the native API sees the same conversations. docs/apis.md says what is
+// served so far.
+//
+// Config: the keys of every transport that speaks
+// (switchboard/server/transport_settings.hpp), with the API's values as
+// defaults, and its own:
+//
+//   sample_rate: 22050            audio_b64 answers (WAV), as documented
+//   language: en                  stt_language and assistant_language when none is asked
+//   limits:
+//     requests_per_minute: 100    as documented, with X-RateLimit-* headers
+//     messages_per_second_per_subject: 16.7  WebSocket: 1000 a minute
+// ROOT_API_KEY in the environment (32+ characters) is an admin key.
+#include <cstdlib>
+#include <memory>
+
+#include "chat_routes.hpp"
+#include "errors.hpp"
+#include "session_routes.hpp"
+#include "switchboard/ext/admin.h"
+#include "switchboard/sdk/plugin.hpp"
+#include "switchboard/server/chain_health.hpp"
+#include "switchboard/server/gateway.hpp"
+#include "switchboard/server/server.hpp"
+#include "switchboard/server/transport_settings.hpp"
+#include "switchboard/server/turn_runner.hpp"
+
+namespace sdk = switchboard::sdk;
+namespace server = switchboard::server;
+using namespace youworker;
+using server::Access;
+using server::Call;
+
+namespace {
+
+server::TransportSettings read_settings(const nlohmann::json &config) {
+  server::TransportSettings documented;
+  documented.sample_rate = 22050;
+  documented.gateway.requests_per_minute = 100;
+  documented.gateway.rate_limit_headers = true;
+  documented.gateway.messages_per_second_per_subject = 1000.0 / 60;
+  auto s = server::read_transport_settings(config, documented);
+  if (const char *root = std::getenv("ROOT_API_KEY"); root != nullptr && *root != 0) {
+    s.gateway.auth.keys.push_back({"root", root, server::Role::admin});
+  }
+  return s;
+}
+
+}  // namespace
+
+class YouWorkerTransport : public sdk::Transport {
+ public:
+  explicit YouWorkerTransport(sdk::Host &host)
+      : host_(host),
+        settings_(read_settings(host.config())),
+        language_(host.config().value("language", "en")),
+        sessions_(host.extension<sb_sessions_ext>(SB_EXT_SESSIONS)),
+        admin_(host.extension<sb_admin_ext>(SB_EXT_ADMIN)),
+        providers_(host.extension<sb_providers_ext>(SB_EXT_PROVIDERS)) {}
+  ~YouWorkerTransport() override { stop(); }
+
+  static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
+    server::check_transport_settings(c, errors, {"language"});
+    if (c.contains("language") && !c["language"].is_string()) errors.add("/language", "'language' must be a string");
+  }
+
+  std::string start(const std::string &listen) override {
+    if (sessions_ == nullptr) throw sdk::Error(sdk::Status::fatal, "the host offers no sessions extension");
+    if (const char *root = std::getenv("ROOT_API_KEY");
+        root != nullptr && *root != 0 && std::string_view(root).size() < server::kMinSecretLength) {
+      throw sdk::Error(sdk::Status::fatal,
+                       "ROOT_API_KEY must be at least " + std::to_string(server::kMinSecretLength) + " characters");
+    }
+    turns_ = std::make_unique<server::TurnRunner>(*sessions_, settings_.sample_rate);
+    chat_ = std::make_unique<ChatContext>(
+        ChatContext{*turns_, providers_, settings_.sample_rate, settings_.max_audio_bytes, language_});
+    server::Router router;
+    router.add("GET", "/health", Access::open, [this](const Call &) { return health(); });
+    add_chat_routes(router, *chat_);
+    add_session_routes(router, *sessions_);
+    gateway_ = std::make_unique<server::Gateway>("youworker", std::move(router), settings_.gateway, error_body,
+                                                 [this](const std::string &line) { host_.info(line); });
+    const auto bound = gateway_->serve(server_, listen, settings_.threads);
+    host_.info(std::string("auth ") + (gateway_->auth()->enabled() ? "on" : "off") + ", answers in WAV at " +
+               std::to_string(settings_.sample_rate) + " Hz");
+    return bound;
+  }
+
+  void stop() override {
+    if (server_) server_->stop();  // abandons every late answer: their turns stop
+    server_.reset();
+    turns_.reset();
+  }
+
+  // At a reload, new credentials apply at once; the rest waits for a restart.
+  void reconfigure(const nlohmann::json &config) override {
+    if (gateway_) gateway_->reauthorize(read_settings(config).gateway.auth);
+  }
+
+ private:
+  // The document's services, from the chains' state: "ollama" is the
+  // answerer (the llm chain), "postgres" the conversation store; the
+  // document index and tool servers are not served yet.
+  server::Response health() const {
+    const auto h = server::chain_health(admin_);
+    if (!h) return error_body(503, "the host offers no health view");
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const nlohmann::json body = {{"status", !h->llm            ? "unhealthy"
+                                            : h->stt && h->tts ? "healthy"
+                                                               : "degraded"},
+                                 {"version", "0.1.0"},
+                                 {"timestamp", iso8601(now)},
+                                 {"services",
+                                  {{"ollama", h->llm ? "connected" : "disconnected"},
+                                   {"postgres", "connected"},
+                                   {"qdrant", "not_configured"},
+                                   {"mcp_servers", 0}}},
+                                 {"providers", {{"stt", h->stt}, {"llm", h->llm}, {"tts", h->tts}}}};
+    return {h->llm ? 200 : 503, "application/json", body.dump(), {}};
+  }
+
+  sdk::Host &host_;
+  server::TransportSettings settings_;
+  std::string language_;
+  const sb_sessions_ext *sessions_;
+  const sb_admin_ext *admin_;
+  const sb_providers_ext *providers_;
+  std::unique_ptr<server::TurnRunner> turns_;
+  std::unique_ptr<ChatContext> chat_;
+  std::unique_ptr<server::Gateway> gateway_;
+  std::unique_ptr<server::Server> server_;
+};
+
+SWITCHBOARD_PLUGIN(YouWorkerTransport, "transport-youworker", "0.1.0",
+                   "The YouWorker.AI API: chat (SSE, voice, unified) and sessions on Switchboard's providers")

@@ -1,0 +1,70 @@
+// Auth and limits as documented: X-API-Key, ?api_key= and ROOT_API_KEY;
+// 401 in the API's error body; X-RateLimit-* on every answer and 429 with
+// the documented body past 100 requests a minute.
+#include <gtest/gtest.h>
+
+#include "youworker_fixture.hpp"
+
+namespace switchboard::test {
+namespace {
+
+const char *kRoot = "root-key-0123456789abcdef0123456789abcdef";
+const char *kUser = "user-key-0123456789abcdef0123456789abcdef";
+
+TEST(YouWorkerAuth, KeysByHeaderOrQueryAndTheRootKeyFromTheEnvironment) {
+  YouWorkerServer server(
+      youworker_providers(),
+      std::string("{auth: {enabled: true, api_keys: [{name: app, key: ") + kUser + ", role: user}]}}",
+      {{"ROOT_API_KEY", kRoot}});
+  ASSERT_TRUE(server.ready()) << server.process().err();
+  const int port = server.port();
+  const auto none = http_request(port, "GET", "/v1/sessions");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.json()["status_code"], 401);
+  EXPECT_TRUE(none.json()["detail"].is_string());
+  EXPECT_EQ(http_request(port, "GET", "/v1/sessions", "", {{"X-API-Key", kUser}}).status, 200);
+  EXPECT_EQ(http_request(port, "GET", std::string("/v1/sessions?api_key=") + kUser).status, 200);
+  EXPECT_EQ(http_request(port, "GET", "/v1/sessions", "", {{"X-API-Key", kRoot}}).status, 200) << "ROOT_API_KEY";
+  EXPECT_EQ(http_request(port, "GET", "/health").status, 200) << "health is open";
+
+  // Each key sees its own sessions; the root key sees every one.
+  ASSERT_EQ(post_json(port, "/v1/chat/unified", {{"text_input", "Hi"}, {"session_id", "mine"}}, {{"X-API-Key", kUser}})
+                .status,
+            200);
+  EXPECT_EQ(http_request(port, "GET", "/v1/sessions", "", {{"X-API-Key", kUser}}).json()["total"], 1);
+  EXPECT_EQ(http_request(port, "GET", "/v1/sessions/mine/messages", "", {{"X-API-Key", kRoot}}).status, 200);
+}
+
+TEST(YouWorkerAuth, AShortRootKeyIsRefusedAtStart) {
+  YouWorkerServer server(youworker_providers(), "{}", {{"ROOT_API_KEY", "short"}});
+  EXPECT_EQ(server.port(), 0) << "the transport did not listen";
+  EXPECT_NE(server.process().err().find("ROOT_API_KEY must be at least 32 characters"), std::string::npos)
+      << server.process().err();
+}
+
+TEST(YouWorkerLimits, EveryAnswerSaysWhatIsLeftAndTheHundredAndFirstIsRefused) {
+  YouWorkerServer server(youworker_providers());
+  ASSERT_TRUE(server.ready()) << server.process().err();
+  const int port = server.port();
+  int last_remaining = 1000;
+  for (int i = 0; i < 100; ++i) {
+    const auto r = http_request(port, "GET", "/health");
+    ASSERT_EQ(r.status, 200) << i;
+    EXPECT_EQ(r.headers.at("x-ratelimit-limit"), "100");
+    const int remaining = std::stoi(r.headers.at("x-ratelimit-remaining"));
+    EXPECT_LT(remaining, last_remaining) << i;
+    last_remaining = remaining;
+    EXPECT_GT(std::stoll(r.headers.at("x-ratelimit-reset")), 1700000000LL);
+  }
+  EXPECT_EQ(last_remaining, 0);
+  const auto refused = http_request(port, "GET", "/health");
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_TRUE(std::regex_match(refused.json()["detail"].get<std::string>(),
+                               std::regex("Rate limit exceeded\\. Try again in [0-9]+ seconds\\.")))
+      << refused.body;
+  EXPECT_EQ(refused.json()["status_code"], 429);
+  EXPECT_EQ(refused.headers.at("x-ratelimit-remaining"), "0");
+}
+
+}  // namespace
+}  // namespace switchboard::test
