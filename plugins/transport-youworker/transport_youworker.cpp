@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "chat_routes.hpp"
+#include "chat_socket.hpp"
 #include "errors.hpp"
 #include "session_routes.hpp"
 #include "switchboard/ext/admin.h"
@@ -26,6 +27,7 @@
 #include "switchboard/server/chain_health.hpp"
 #include "switchboard/server/gateway.hpp"
 #include "switchboard/server/server.hpp"
+#include "switchboard/server/session_turn.hpp"
 #include "switchboard/server/transport_settings.hpp"
 #include "switchboard/server/turn_runner.hpp"
 
@@ -82,6 +84,12 @@ class YouWorkerTransport : public sdk::Transport {
     router.add("GET", "/health", Access::open, [this](const Call &) { return health(); });
     add_chat_routes(router, *chat_);
     add_session_routes(router, *sessions_);
+    sockets_ = std::make_unique<SocketContext>(
+        SocketContext{*turns_, settings_.sample_rate, settings_.max_audio_bytes, language_});
+    router.add_upgrade("/chat/{session_id}", Access::user,
+                       [this](const Call &c, server::SocketHandlers &handlers, server::OnOpen &on_open) {
+                         return upgrade(c, handlers, on_open);
+                       });
     gateway_ = std::make_unique<server::Gateway>("youworker", std::move(router), settings_.gateway, error_body,
                                                  [this](const std::string &line) { host_.info(line); });
     const auto bound = gateway_->serve(server_, listen, settings_.threads);
@@ -102,6 +110,21 @@ class YouWorkerTransport : public sdk::Transport {
   }
 
  private:
+  // Credentials by ?token= or ?api_key= (the gateway takes them on
+  // upgrades); a refused one is the gateway's 401 before the upgrade.
+  server::Response upgrade(const Call &c, server::SocketHandlers &handlers, server::OnOpen &on_open) {
+    const std::string &id = c.param("session_id");
+    if (!server::valid_session_id(id)) return error_body(400, "session_id must be 1 to 128 of A-Z a-z 0-9 - . _ ~");
+    std::function<void()> release;
+    if (auto refused = gateway_->take_session(c.who, c.client, release)) return *refused;
+    auto *gateway = gateway_.get();
+    const auto who = c.who;
+    auto socket = std::make_shared<ChatSocket>(
+        *sockets_, id, who, [gateway, who] { return gateway->allow_message(who); }, std::move(release));
+    socket->bind(handlers, on_open);
+    return {101, "", "", {}};
+  }
+
   // The document's services, from the chains' state: "ollama" is the
   // answerer (the llm chain), "postgres" the conversation store; the
   // document index and tool servers are not served yet.
@@ -131,9 +154,11 @@ class YouWorkerTransport : public sdk::Transport {
   const sb_providers_ext *providers_;
   std::unique_ptr<server::TurnRunner> turns_;
   std::unique_ptr<ChatContext> chat_;
+  std::unique_ptr<SocketContext> sockets_;
   std::unique_ptr<server::Gateway> gateway_;
   std::unique_ptr<server::Server> server_;
 };
 
-SWITCHBOARD_PLUGIN(YouWorkerTransport, "transport-youworker", "0.1.0",
-                   "The YouWorker.AI API: chat (SSE, voice, unified) and sessions on Switchboard's providers")
+SWITCHBOARD_PLUGIN(
+    YouWorkerTransport, "transport-youworker", "0.1.0",
+    "The YouWorker.AI API: chat (SSE, voice, unified, WebSocket) and sessions on Switchboard's providers")

@@ -71,6 +71,11 @@ bool SessionTurn::hear(std::string_view bytes, std::uint32_t declared_rate, std:
   return true;
 }
 
+void SessionTurn::interrupt() {
+  std::lock_guard lock(mutex_);
+  if (attachment_ != nullptr) sessions_.interrupt(attachment_);
+}
+
 void SessionTurn::cancel() {
   void *attachment = nullptr;
   {

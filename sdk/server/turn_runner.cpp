@@ -39,8 +39,8 @@ int status_of(const std::string &code) {
 
 }  // namespace
 
-std::function<void()> TurnRunner::run(const std::string &session_id, const Identity &who, TurnInput in,
-                                      TurnOutput out) {
+std::function<void()> TurnRunner::run(const std::string &session_id, const Identity &who, TurnInput in, TurnOutput out,
+                                      std::function<void()> *interrupt) {
   auto running = std::make_shared<Running>();
   const std::uint32_t rate = rate_;
   line_.run(session_id, [this, running, session_id, who, in = std::move(in), out, rate](std::function<void()> over) {
@@ -94,7 +94,7 @@ std::function<void()> TurnRunner::run(const std::string &session_id, const Ident
       turn->say(in.text, in.speak);
     }
   });
-  return [running] {
+  const auto stop = [running](bool answer_too) {
     std::shared_ptr<SessionTurn> turn;
     bool started = false;
     {
@@ -103,11 +103,14 @@ std::function<void()> TurnRunner::run(const std::string &session_id, const Ident
       turn = running->turn;
       started = static_cast<bool>(running->over);
     }
+    if (turn && answer_too) turn->interrupt();
     if (turn) turn->cancel();
     // Mid-turn, the line moves on now; before its place came, the job
     // moves it on when it starts.
     if (started) running->finish();
   };
+  if (interrupt != nullptr) *interrupt = [stop] { stop(true); };
+  return [stop] { stop(false); };
 }
 
 void ClientTurns::run(TurnRunner &runner, const std::string &session_id, const Identity &who, TurnInput in,
@@ -123,12 +126,13 @@ void ClientTurns::run(TurnRunner &runner, const std::string &session_id, const I
     over->store(true);
     if (failed) failed(status, message);
   };
-  auto stop = runner.run(session_id, who, std::move(in), std::move(out));
+  std::function<void()> interrupt;
+  auto stop = runner.run(session_id, who, std::move(in), std::move(out), &interrupt);
   {
     std::lock_guard lock(mutex_);
     if (!closed_) {
       std::erase_if(started_, [](const Started &t) { return t.over->load(); });
-      started_.push_back({std::move(over), std::move(stop)});
+      started_.push_back({std::move(over), std::move(stop), std::move(interrupt)});
       return;
     }
   }
@@ -136,13 +140,20 @@ void ClientTurns::run(TurnRunner &runner, const std::string &session_id, const I
 }
 
 void ClientTurns::stop_all() {
-  std::vector<Started> started;
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
+  }
+  stop(false);
+}
+
+void ClientTurns::stop(bool answers_too) {
+  std::vector<Started> started;
+  {
+    std::lock_guard lock(mutex_);
     started.swap(started_);
   }
-  for (auto &turn : started) turn.stop();
+  for (auto &turn : started) (answers_too ? turn.interrupt : turn.stop)();
 }
 
 }  // namespace switchboard::server

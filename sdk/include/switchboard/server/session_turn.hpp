@@ -68,6 +68,9 @@ class SessionTurn : public std::enable_shared_from_this<SessionTurn> {
   // `declared_rate`), then the end of it. False with `error` when the audio
   // cannot be decoded (the turn is then still open: cancel it).
   bool hear(std::string_view bytes, std::uint32_t declared_rate, std::string &error);
+  // Stops the session's answer (the session acknowledges; cancel() next to
+  // hear nothing of it).
+  void interrupt();
   // Stops listening: no handler runs after this returns (from any thread,
   // a handler's included). Idempotent; the session itself goes on.
   void cancel();

@@ -48,8 +48,11 @@ class TurnRunner {
   TurnRunner(const sb_sessions_ext &sessions, std::uint32_t sample_rate) : sessions_(sessions), rate_(sample_rate) {}
 
   // Starts the turn when its place in the session's line comes. The function
-  // returned stops it (the client went away): no output after it returns.
-  std::function<void()> run(const std::string &session_id, const Identity &who, TurnInput in, TurnOutput out);
+  // returned stops listening (the client went away): no output after it
+  // returns; the session's answer goes on. `interrupt`, when given, is set
+  // to one that also stops the answer itself (the client said stop).
+  std::function<void()> run(const std::string &session_id, const Identity &who, TurnInput in, TurnOutput out,
+                            std::function<void()> *interrupt = nullptr);
 
   const sb_sessions_ext &sessions() const { return sessions_; }
 
@@ -70,12 +73,16 @@ class ClientTurns {
   // Stops every turn still running (not under the caller's locks: a
   // turn's output may be running). Idempotent.
   void stop_all();
+  // Stops the turns running now, their answers too; later ones run (a
+  // client's "stop").
+  void stop_running() { stop(true); }
 
  private:
   struct Started {
     std::shared_ptr<std::atomic<bool>> over;
-    std::function<void()> stop;
+    std::function<void()> stop, interrupt;
   };
+  void stop(bool answers_too);
   std::mutex mutex_;
   std::vector<Started> started_;
   bool closed_ = false;
