@@ -28,6 +28,7 @@
 #include "switchboard/server/server.hpp"
 #include "switchboard/server/socket_refusal.hpp"
 #include "switchboard/server/transport_settings.hpp"
+#include "switchboard/server/validation.hpp"
 
 namespace sdk = switchboard::sdk;
 namespace server = switchboard::server;
@@ -48,14 +49,10 @@ server::TransportSettings read_settings(const nlohmann::json &config) {
   return server::read_transport_settings(config, documented);
 }
 
-Response json(int status, const nlohmann::json &body) {
-  return {status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
-}
+using server::json_response;
 
 // FastAPI's error body, which the API's server answered with.
-Response detail(int status, const std::string &message) {
-  return json(status, {{"detail", message}});
-}
+const auto detail = server::detail_response;
 
 }  // namespace
 
@@ -76,7 +73,7 @@ class ConversationalTransport : public sdk::Transport {
     if (sessions_ == nullptr) throw sdk::Error(sdk::Status::fatal, "the host offers no sessions extension");
     server::Router router;
     router.add("GET", "/", Access::open, [](const Call &) {
-      return json(200, {{"message", "Conversational AI Backend is running"}, {"status", "healthy"}});
+      return json_response(200, {{"message", "Conversational AI Backend is running"}, {"status", "healthy"}});
     });
     router.add("GET", "/health", Access::open, [this](const Call &) { return health(); });
     router.add_upgrade("/ws", Access::user,
@@ -111,12 +108,13 @@ class ConversationalTransport : public sdk::Transport {
     const auto h = server::chain_health(admin_);
     if (!h) return detail(503, "the host offers no health view");
     const bool answers = h->stt && h->llm;
-    return json(answers ? 200 : 503,
-                {{"status", !answers ? "unhealthy"
-                            : h->tts ? "healthy"
-                                     : "degraded"},
-                 {"services", {{"ai_service", h->llm}, {"audio_processor", h->stt}, {"audio_pipeline", h->tts}}},
-                 {"active_connections", connections_->load()}});
+    return json_response(
+        answers ? 200 : 503,
+        {{"status", !answers ? "unhealthy"
+                    : h->tts ? "healthy"
+                             : "degraded"},
+         {"services", {{"ai_service", h->llm}, {"audio_processor", h->stt}, {"audio_pipeline", h->tts}}},
+         {"active_connections", connections_->load()}});
   }
 
   Response upgrade(const Call &c, server::SocketHandlers &handlers, server::OnOpen &on_open) {

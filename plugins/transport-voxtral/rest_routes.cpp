@@ -5,6 +5,7 @@
 
 #include "switchboard/server/chain_health.hpp"
 #include "switchboard/server/ext_call.hpp"
+#include "switchboard/server/validation.hpp"
 #include "system_usage.hpp"
 #include "web_assets.hpp"
 
@@ -16,17 +17,12 @@ using server::Call;
 using server::Response;
 
 Response detail(int status, const std::string &message) {
-  return {status,
-          "application/json",
-          nlohmann::json{{"detail", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-          {}};
+  return server::detail_response(status, message);
 }
 
 namespace {
 
-Response json(int status, const nlohmann::json &body) {
-  return {status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
-}
+using server::json_response;
 
 Response file(std::string_view type, std::string_view body) {
   Response r{200, std::string(type), std::string(body), {}};
@@ -86,25 +82,26 @@ void add_rest_routes(server::Router &router, const RestContext &context) {
         const auto h = server::chain_health(c->admin);
         if (!h) return detail(503, "the host offers no health view");
         const bool all = h->stt && h->llm && h->tts;
-        return json(h->llm ? 200 : 503,
-                    {{"status", !h->llm ? "unhealthy"
-                                : all   ? "healthy"
-                                        : "degraded"},
-                     {"timestamp", unix_now()},
-                     {"models", {{"voxtral_loaded", h->stt}, {"orpheus_loaded", h->tts}}},
-                     {"providers", {{"stt", h->stt}, {"llm", h->llm}, {"tts", h->tts}}},
-                     {"server",
-                      {{"active_connections", c->counters.connections.load()},
-                       {"max_connections", c->max_connections},
-                       {"uptime", rounded(c->counters.uptime(), 1)}}},
-                     {"config", {{"sample_rate", c->input_rate}, {"available_voices", c->voices.list()}}}});
+        return json_response(h->llm ? 200 : 503,
+                             {{"status", !h->llm ? "unhealthy"
+                                         : all   ? "healthy"
+                                                 : "degraded"},
+                              {"timestamp", unix_now()},
+                              {"models", {{"voxtral_loaded", h->stt}, {"orpheus_loaded", h->tts}}},
+                              {"providers", {{"stt", h->stt}, {"llm", h->llm}, {"tts", h->tts}}},
+                              {"server",
+                               {{"active_connections", c->counters.connections.load()},
+                                {"max_connections", c->max_connections},
+                                {"uptime", rounded(c->counters.uptime(), 1)}}},
+                              {"config", {{"sample_rate", c->input_rate}, {"available_voices", c->voices.list()}}}});
       },
       documented);
   router.add(
       "GET", "/api/voices", Access::user,
       [c](const Call &) {
         const auto voices = c->voices.list();
-        return json(200, {{"voices", voices}, {"default", c->voices.default_voice()}, {"total", voices.size()}});
+        return json_response(200,
+                             {{"voices", voices}, {"default", c->voices.default_voice()}, {"total", voices.size()}});
       },
       documented);
   router.add(
@@ -115,18 +112,18 @@ void add_rest_routes(server::Router &router, const RestContext &context) {
         char generated[32];
         std::snprintf(generated, sizeof generated, "%.1fs",
                       static_cast<double>(c->counters.audio_generated_ms.load()) / 1000.0);
-        return json(200,
-                    {{"server",
-                      {{"active_connections", c->counters.connections.load()},
-                       {"total_requests", c->api_requests()},
-                       {"total_audio_generated", generated},
-                       {"uptime", rounded(c->counters.uptime(), 1)}}},
-                     {"models",
-                      {{"voxtral_loaded", h && h->stt},
-                       {"orpheus_loaded", h && h->tts},
-                       {"voxtral_model", current["stt"]},
-                       {"orpheus_model", current["tts"]}}},
-                     {"system", {{"memory_usage", percent(memory_percent())}, {"cpu_usage", percent(cpu_percent())}}}});
+        return json_response(
+            200, {{"server",
+                   {{"active_connections", c->counters.connections.load()},
+                    {"total_requests", c->api_requests()},
+                    {"total_audio_generated", generated},
+                    {"uptime", rounded(c->counters.uptime(), 1)}}},
+                  {"models",
+                   {{"voxtral_loaded", h && h->stt},
+                    {"orpheus_loaded", h && h->tts},
+                    {"voxtral_model", current["stt"]},
+                    {"orpheus_model", current["tts"]}}},
+                  {"system", {{"memory_usage", percent(memory_percent())}, {"cpu_usage", percent(cpu_percent())}}}});
       },
       documented);
   router.add("GET", "/openapi.json", Access::open,

@@ -25,8 +25,7 @@ std::vector<std::string> Voices::list() const {
   return out;
 }
 
-std::string Voices::default_voice() const {
-  const auto all = list();
+std::string Voices::default_of(const std::vector<std::string> &all) const {
   if (!preferred_.empty() && (all.empty() || std::find(all.begin(), all.end(), preferred_) != all.end())) {
     return preferred_;
   }
@@ -36,7 +35,7 @@ std::string Voices::default_voice() const {
 std::string Voices::resolve(const std::string &asked, bool &known) const {
   const auto all = list();
   known = asked.empty() || std::find(all.begin(), all.end(), asked) != all.end();
-  return !asked.empty() && known ? asked : default_voice();
+  return !asked.empty() && known ? asked : default_of(all);
 }
 
 }  // namespace voxtral

@@ -19,11 +19,12 @@ class Voices {
 
   // Now (a reload may change the chain).
   std::vector<std::string> list() const;
-  std::string default_voice() const;
+  std::string default_voice() const { return default_of(list()); }
   // `asked` when a provider has it, else the default; `known` says which.
   std::string resolve(const std::string &asked, bool &known) const;
 
  private:
+  std::string default_of(const std::vector<std::string> &all) const;
   const sb_providers_ext *providers_;
   std::string preferred_;
 };

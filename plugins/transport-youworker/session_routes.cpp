@@ -19,9 +19,7 @@ using server::Response;
 
 namespace {
 
-Response json(int status, const nlohmann::json &body) {
-  return {status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
-}
+using server::json_response;
 
 std::optional<nlohmann::json> view_of(const sb_sessions_ext &s, const std::string &id) {
   server::SinkText text;
@@ -96,7 +94,7 @@ void add_session_routes(server::Router &router, const sb_sessions_ext &sessions)
                           {"message_count", view ? view->value("history", nlohmann::json::array()).size() : 0},
                           {"last_activity", mine[i].value("last_activity", "")}});
         }
-        return json(200, {{"sessions", page}, {"total", mine.size()}, {"limit", *limit}, {"offset", *offset}});
+        return json_response(200, {{"sessions", page}, {"total", mine.size()}, {"limit", *limit}, {"offset", *offset}});
       },
       documented);
   router.add(
@@ -112,7 +110,7 @@ void add_session_routes(server::Router &router, const sb_sessions_ext &sessions)
                               {"content", h.value("text", "")},
                               {"timestamp", h.value("timestamp", nlohmann::json(nullptr))}});
         }
-        return json(200, {{"messages", messages}});
+        return json_response(200, {{"messages", messages}});
       },
       documented);
   router.add("DELETE", "/v1/sessions/{session_id}", Access::user,
@@ -124,7 +122,7 @@ void add_session_routes(server::Router &router, const sb_sessions_ext &sessions)
                const auto count = view->value("history", nlohmann::json::array()).size();
                server::ExtError f;
                if (s->remove(s->ctx, id.c_str(), &f.error) != SB_OK) return error_body(404, "Session not found");
-               return json(200, {{"status", "success"}, {"deleted_messages", count}});
+               return json_response(200, {{"status", "success"}, {"deleted_messages", count}});
              },
              {.changes_state = true, .url_credentials = true});
 }

@@ -30,6 +30,7 @@
 #include "switchboard/server/session_turn.hpp"
 #include "switchboard/server/transport_settings.hpp"
 #include "switchboard/server/turn_runner.hpp"
+#include "switchboard/server/validation.hpp"
 
 namespace sdk = switchboard::sdk;
 namespace server = switchboard::server;
@@ -143,7 +144,7 @@ class YouWorkerTransport : public sdk::Transport {
                                    {"qdrant", "not_configured"},
                                    {"mcp_servers", 0}}},
                                  {"providers", {{"stt", h->stt}, {"llm", h->llm}, {"tts", h->tts}}}};
-    return {h->llm ? 200 : 503, "application/json", body.dump(), {}};
+    return server::json_response(h->llm ? 200 : 503, body);
   }
 
   sdk::Host &host_;

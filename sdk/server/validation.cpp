@@ -2,6 +2,14 @@
 
 namespace switchboard::server {
 
+Response json_response(int status, const nlohmann::json &body) {
+  return {status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+}
+
+Response detail_response(int status, const std::string &message) {
+  return json_response(status, {{"detail", message}});
+}
+
 Response validation_error(const std::vector<std::string> &loc, const std::string &msg, const std::string &type) {
   nlohmann::json where = loc;
   return {422,

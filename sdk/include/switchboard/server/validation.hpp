@@ -15,6 +15,11 @@
 
 namespace switchboard::server {
 
+// A JSON body with this status (invalid UTF-8 replaced).
+Response json_response(int status, const nlohmann::json &body);
+// The framework's plain error body: {"detail": message}.
+Response detail_response(int status, const std::string &message);
+
 // One refusal in that shape.
 Response validation_error(const std::vector<std::string> &loc, const std::string &msg, const std::string &type);
 
