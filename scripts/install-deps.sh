@@ -18,8 +18,10 @@ packages=(
   nodejs node-ws
   # the published APIs' Python client examples, run by their conformance tests
   python3-websockets python3-requests
-  # sessions
+  # sessions, and the documents index (FTS5)
   libsqlite3-dev
+  # document ingestion: text out of PDF files
+  libpoppler-cpp-dev
   # audio core
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libsoxr-dev
   libwebrtc-audio-processing-dev

@@ -77,6 +77,7 @@ const void *Application::extension(const std::string &id) const {
   if (id == SB_EXT_PROVIDERS) return &providers_ext_;
   if (id == SB_EXT_SESSIONS) return sessions_ext_.raw();
   if (id == SB_EXT_ADMIN) return admin_ext_.raw();
+  if (id == SB_EXT_DOCUMENTS) return documents_ext_ ? documents_ext_->raw() : nullptr;
   return nullptr;
 }
 
@@ -145,13 +146,24 @@ void Application::start_conversations() {
     spdlog::error("sessions: {}; keeping them in memory instead", e.what());
     store = store::memory_store();
   }
+  try {
+    documents_ = std::make_shared<documents::DocumentStore>(
+        config_.documents.path,
+        documents::StoreLimits{config_.documents.chunk_words, config_.documents.max_document_bytes});
+    documents_ext_ = std::make_unique<DocumentsExtension>(documents_);
+  } catch (const std::exception &e) {
+    spdlog::error("documents: {}; none are served", e.what());
+  }
+  tools_ = std::make_shared<tools::ToolBox>(config_.tools, documents_, executor_);
   conversation::EngineServices services{
       executor_,
       clock_,
       metrics_,
       [this] { return chains(); },
       [this] { return cache(); },
-      [] { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }};
+      [] { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); },
+      documents_,
+      tools_};
   std::lock_guard lock(expiry_mutex_);
   conversations_ = std::make_unique<conversation::Conversations>(std::move(store), config_, std::move(services));
   schedule_expiry();

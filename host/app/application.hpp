@@ -11,6 +11,7 @@
 #include "admin/metrics.hpp"
 #include "admin/recent_turns.hpp"
 #include "app/admin_extension.hpp"
+#include "app/documents_extension.hpp"
 #include "app/sessions_extension.hpp"
 #include "config/config.hpp"
 #include "conversation/conversations.hpp"
@@ -110,6 +111,9 @@ class Application {
   std::vector<StartedTransport> transports_;
   bool started_ = false;
 
+  std::shared_ptr<documents::DocumentStore> documents_;
+  std::unique_ptr<DocumentsExtension> documents_ext_;
+  std::shared_ptr<tools::ToolBox> tools_;
   std::unique_ptr<conversation::Conversations> conversations_;
   std::mutex expiry_mutex_;
   core::TimerPtr expiry_timer_;

@@ -166,6 +166,13 @@ SessionsExtension::SessionsExtension(std::function<conversation::Conversations *
   ext_.set_voice = [](void *h, const char *voice) {
     static_cast<Handle *>(h)->session->set_voice(voice != nullptr ? voice : "");
   };
+  ext_.configure = [](void *h, const char *options, sb_error *err) -> sb_status {
+    const auto parsed = nlohmann::json::parse(options != nullptr ? options : "", nullptr, false);
+    std::string why;
+    if (!parsed.is_discarded() && static_cast<Handle *>(h)->session->configure(parsed, why)) return SB_OK;
+    sb_error_set(err, parsed.is_discarded() ? "the options are not JSON" : why.c_str());
+    return SB_INVALID_INPUT;
+  };
   ext_.detach = [](void *h) {
     std::unique_ptr<Handle> handle(static_cast<Handle *>(h));
     handle->attachment->detach();

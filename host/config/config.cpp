@@ -5,6 +5,7 @@
 #include <set>
 
 #include "config/schema.hpp"
+#include "switchboard/http/url.hpp"
 
 namespace switchboard::config {
 namespace {
@@ -157,6 +158,26 @@ const Rule &root_rule() {
                             optional("max_sample_rate", Rule::integer(8000, 192000)),
                             optional("max_channels", Rule::integer(1, 32)),
                         })),
+      optional("documents", Rule::object({
+                                optional("path", Rule::string()),
+                                optional("chunk_words", Rule::integer(20, 2000)),
+                                optional("passages", Rule::integer(0, 20)),
+                                optional("max_document_bytes", Rule::integer(1024, 1LL << 30)),
+                            })),
+      optional("tools",
+               Rule::object({
+                   optional("builtin", Rule::array(Rule::string().one_of({"search_documents", "current_time"}))),
+                   optional("http", Rule::array(Rule::object({
+                                        required("name", Rule::string()),
+                                        optional("description", Rule::string()),
+                                        required("url", Rule::string()),
+                                        optional("parameters", Rule::plugin_config()),
+                                        optional("timeout_ms", Rule::integer(100, 120000)),
+                                    }))),
+                   optional("allowed_hosts", Rule::array(Rule::string())),
+                   optional("max_rounds", Rule::integer(1, 16)),
+                   optional("max_result_bytes", Rule::integer(256, 1048576)),
+               })),
       optional("transports", Rule::array(transport_rule())),
   });
   return rule;
@@ -188,6 +209,74 @@ const json &member(const json &object, const char *key) {
   }
   const auto it = object.find(key);
   return it != object.end() && it->is_object() ? *it : empty;
+}
+
+std::vector<std::string> strings_of(const json &object, const char *key) {
+  std::vector<std::string> out;
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_array()) return out;
+  for (const auto &v : *it) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+DocumentSettings decode_documents(const json &block, const std::filesystem::path &base) {
+  DocumentSettings d;
+  read(block, "path", d.path);
+  if (!d.path.empty()) d.path = (base / d.path).lexically_normal().string();
+  read(block, "chunk_words", d.chunk_words);
+  read(block, "passages", d.passages);
+  if (const auto it = block.find("max_document_bytes"); it != block.end() && it->is_number_integer()) {
+    d.max_document_bytes = it->get<long long>();
+  }
+  return d;
+}
+
+ToolSettings decode_tools(const json &block) {
+  ToolSettings t;
+  if (block.contains("builtin")) t.builtin = strings_of(block, "builtin");
+  t.allowed_hosts = strings_of(block, "allowed_hosts");
+  read(block, "max_rounds", t.max_rounds);
+  read(block, "max_result_bytes", t.max_result_bytes);
+  if (const auto it = block.find("http"); it != block.end() && it->is_array()) {
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json &item = (*it)[i];
+      if (!item.is_object()) continue;
+      HttpTool h;
+      read(item, "name", h.name);
+      read(item, "description", h.description);
+      read(item, "url", h.url);
+      read(item, "timeout_ms", h.timeout_ms);
+      if (const auto p = item.find("parameters"); p != item.end() && p->is_object()) h.parameters = *p;
+      h.pointer = "/tools/http/" + std::to_string(i);
+      t.http.push_back(std::move(h));
+    }
+  }
+  return t;
+}
+
+// An HTTP tool calls only a listed host, over http or https, and its name is
+// one a model can call (OpenAI's rule: 1 to 64 of a-z A-Z 0-9 _ -).
+void check_tools(const ToolSettings &t, const YamlDocument &doc, Diagnostics &diags) {
+  std::set<std::string> names(t.builtin.begin(), t.builtin.end());
+  for (const auto &h : t.http) {
+    const bool name_ok = !h.name.empty() && h.name.size() <= 64 &&
+                         std::all_of(h.name.begin(), h.name.end(),
+                                     [](unsigned char ch) { return std::isalnum(ch) != 0 || ch == '_' || ch == '-'; });
+    if (!name_ok) doc.error_at_value(diags, h.pointer + "/name", "a tool name is 1 to 64 of a-z A-Z 0-9 _ -");
+    if (!names.insert(h.name).second)
+      doc.error_at_value(diags, h.pointer + "/name", "duplicate tool name '" + h.name + "'");
+    http::UrlParts url;
+    if (!http::split_url(h.url, url) || (url.scheme != "http" && url.scheme != "https")) {
+      doc.error_at_value(diags, h.pointer + "/url", "a tool's url is http:// or https://");
+      continue;
+    }
+    const std::string &host = url.host;
+    if (std::find(t.allowed_hosts.begin(), t.allowed_hosts.end(), host) == t.allowed_hosts.end()) {
+      doc.error_at_value(diags, h.pointer + "/url", "the tool's host '" + host + "' is not in tools.allowed_hosts");
+    }
+  }
 }
 
 ProviderSpec decode_provider(const json &item, const std::string &kind, const std::string &pointer) {
@@ -331,6 +420,7 @@ void check_meaning(const Config &c, const YamlDocument &doc, Diagnostics &diags)
         doc.error_at_key(diags, p.pointer + "/voice_map", "voice_map applies to tts providers only");
     }
   }
+  check_tools(c.tools, doc, diags);
   if (c.sessions.store == "sqlite" && c.sessions.path.empty()) {
     doc.error_at_key(diags, "/sessions/store", "store: sqlite needs a path: (the database file)");
   }
@@ -400,6 +490,8 @@ Config decode(const YamlDocument &doc, Diagnostics &diags) {
   if (!c.sessions.path.empty()) c.sessions.path = (base / c.sessions.path).lexically_normal().string();
   c.conversation = decode_conversation(member(root, "conversation"));
   c.audio = decode_audio(member(root, "audio"));
+  c.documents = decode_documents(member(root, "documents"), base);
+  c.tools = decode_tools(member(root, "tools"));
   c.transports = decode_transports(root);
   check_meaning(c, doc, diags);
   return c;

@@ -126,6 +126,32 @@ struct ConversationSettings {
   double llm_temperature = -1;            // < 0: the provider's default
 };
 
+// The operator's documents for retrieval (see docs/documents.md).
+struct DocumentSettings {
+  std::string path;  // the SQLite file, absolute; empty: in memory
+  int chunk_words = 120;
+  int passages = 3;  // the best passages added to a turn that asks for documents
+  long long max_document_bytes = 10 * 1024 * 1024;
+};
+
+struct HttpTool {
+  std::string name;
+  std::string description;
+  std::string url;
+  nlohmann::json parameters = nlohmann::json::object();  // JSON schema of its arguments
+  int timeout_ms = 5000;
+  std::string pointer;  // where it is in the config
+};
+
+// The tools a model may call when a turn offers them (see docs/tools.md).
+struct ToolSettings {
+  std::vector<std::string> builtin = {"search_documents", "current_time"};
+  std::vector<HttpTool> http;
+  std::vector<std::string> allowed_hosts;  // every HTTP tool's URL host must be one of these
+  int max_rounds = 4;                      // model calls of one turn that may ask for tools
+  int max_result_bytes = 16384;            // a result longer than this is cut
+};
+
 struct Config {
   std::filesystem::path file;
   std::vector<std::filesystem::path> plugin_dirs;  // absolute
@@ -140,6 +166,8 @@ struct Config {
   SessionSettings sessions;
   ConversationSettings conversation;
   AudioSettings audio;
+  DocumentSettings documents;
+  ToolSettings tools;
   std::vector<TransportSpec> transports;
 
   // Every provider and transport, chains first, for checks that treat them alike.

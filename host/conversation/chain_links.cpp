@@ -51,6 +51,10 @@ void LlmLink::on_event(const resilience::ChainEvent &event) {
   if (event.type == Type::answering) provider_ = event.provider;
 }
 
+void LlmLink::on_tool_calls(std::vector<resilience::ToolCall> calls) {
+  forward([calls = std::move(calls)](LinkTarget &t, std::uint64_t tag) { t.llm_tool_calls(tag, calls); });
+}
+
 void LlmLink::on_done(const Outcome &outcome) {
   forward([outcome, provider = provider_](LinkTarget &t, std::uint64_t tag) { t.llm_done(tag, outcome, provider); });
   auto keep = std::move(self_);

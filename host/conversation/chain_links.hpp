@@ -32,6 +32,7 @@ class LinkTarget {
   virtual void llm_token(std::uint64_t turn, const std::string &text) = 0;
   virtual void llm_usage(std::uint64_t turn, std::uint32_t prompt, std::uint32_t completion) = 0;
   virtual void llm_done(std::uint64_t turn, const Outcome &outcome, const std::string &provider) = 0;
+  virtual void llm_tool_calls(std::uint64_t /*turn*/, const std::vector<resilience::ToolCall> & /*calls*/) {}
   virtual void tts_audio(std::uint64_t turn, std::size_t sentence, const std::vector<std::int16_t> &samples,
                          std::uint32_t rate) = 0;
   virtual void tts_resumed(std::uint64_t turn, std::size_t sentence, std::size_t resumed_at,
@@ -81,6 +82,7 @@ class LlmLink : public resilience::LlmListener, Link {
   void on_token(std::string_view text) override;
   void on_usage(std::uint32_t prompt, std::uint32_t completion) override;
   void on_event(const resilience::ChainEvent &event) override;
+  void on_tool_calls(std::vector<resilience::ToolCall> calls) override;
   void on_done(const Outcome &outcome) override;
 
  private:

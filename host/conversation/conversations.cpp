@@ -12,7 +12,7 @@ std::unique_ptr<store::SessionStore> open_store(const config::SessionSettings &s
 }
 
 EngineSettings engine_settings(const config::Config &config) {
-  return {config.conversation, config.audio};
+  return {config.conversation, config.audio, config.documents.passages};
 }
 
 Conversations::Conversations(std::unique_ptr<store::SessionStore> store, const config::Config &config,

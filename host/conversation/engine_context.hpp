@@ -11,15 +11,18 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/executor.hpp"
+#include "documents/document_store.hpp"
 #include "plugin/instance.hpp"
 #include "resilience/chains.hpp"
 #include "store/session_store.hpp"
+#include "tools/toolbox.hpp"
 
 namespace switchboard::conversation {
 
 struct EngineSettings {
   config::ConversationSettings conversation;
   config::AudioSettings audio;
+  int passages = 3;  // documents.passages: added to a turn that asks for documents
 };
 
 // What the host lends the sessions.
@@ -31,6 +34,8 @@ struct EngineServices {
   std::function<std::shared_ptr<plugin::Instance>()> cache;  // may return null
   // Seconds since the epoch, for history and activity times.
   std::function<double()> wall_now;
+  std::shared_ptr<documents::DocumentStore> documents = nullptr;  // null: none
+  std::shared_ptr<const tools::ToolBox> tools = nullptr;          // null: none
 };
 
 struct EngineContext : EngineServices {

@@ -48,7 +48,21 @@ struct ToJson {
               {"first_audio_ms", t.first_audio_ms},
               {"llm_ms", t.llm_ms},
               {"tts_ms", t.tts_ms},
-              {"total_ms", t.total_ms}}}};
+              {"total_ms", t.total_ms}}},
+            {"usage",
+             {{"prompt_tokens", e.prompt_tokens},
+              {"completion_tokens", e.completion_tokens},
+              {"estimated", e.tokens_estimated}}}};
+  }
+  nlohmann::json operator()(const event::ToolUse &e) const {
+    nlohmann::json out = {
+        {"type", "tool"}, {"turn_id", e.turn_id}, {"tool", e.tool}, {"call_id", e.call_id}, {"status", e.status}};
+    const auto args = nlohmann::json::parse(e.arguments, nullptr, false);
+    out["args"] = args.is_object() ? args : nlohmann::json::object();
+    if (e.latency_ms >= 0) out["latency_ms"] = e.latency_ms;
+    if (!e.result_preview.empty()) out["result_preview"] = e.result_preview;
+    if (!e.error_message.empty()) out["error_message"] = e.error_message;
+    return out;
   }
   nlohmann::json operator()(const event::SpeechResumed &e) const {
     return {{"type", "speech_resumed"},

@@ -72,6 +72,23 @@ struct TurnComplete {
   bool with_audio;
   TurnTimings timings;
   std::string llm_provider;  // who answered ("cache" for a cached answer)
+  // Tokens the answer took, over every model call of the turn: the
+  // providers' counts, or words counted where they report none (estimated).
+  std::uint32_t prompt_tokens = 0;
+  std::uint32_t completion_tokens = 0;
+  bool tokens_estimated = true;
+};
+// A tool the model called during a turn: "start" when it is called, then
+// "end" (with a preview of the result) or "error".
+struct ToolUse {
+  std::string turn_id;
+  std::string tool;
+  std::string call_id;
+  std::string status;     // start, end, error
+  std::string arguments;  // JSON text
+  double latency_ms = -1;
+  std::string result_preview;
+  std::string error_message;
 };
 // The provider speaking a sentence failed after some of it was sent; the
 // rest (`remaining`, from the first word not yet sent) follows from the next
@@ -101,7 +118,7 @@ struct Error {
 
 using EventBody = std::variant<event::StateChange, event::VadStatus, event::AudioMetrics, event::Transcript,
                                event::TextChunk, event::AudioChunk, event::TurnComplete, event::SpeechResumed,
-                               event::InterruptAck, event::AudioDone, event::Error>;
+                               event::InterruptAck, event::AudioDone, event::Error, event::ToolUse>;
 
 struct Event {
   std::string_view session_id;

@@ -53,6 +53,7 @@ void Session::attach(std::shared_ptr<SessionObserver> observer) {
     if (self->closed_) return;
     if (self->observer_ && self->observer_ != observer) self->observer_->on_replaced();
     self->observer_ = std::move(observer);
+    self->options_ = {};  // each client chooses its own (configure)
     self->taking_audio_ = true;
     const State now = self->state();
     self->emit(event::StateChange{now, now});
@@ -213,7 +214,7 @@ void Session::stt_done(std::uint64_t utterance, const Outcome &outcome) {
   const double transcript_ms = std::chrono::duration<double, std::milli>(now - u.ended).count();
   const std::string user_id = new_id();
   emit(event::Transcript{user_id, u.final_text, true, u.confidence, context_->wall_now()});
-  receive({std::move(u.final_text), user_id, true, u.ended, transcript_ms, u.seconds});
+  receive({std::move(u.final_text), user_id, true, u.ended, transcript_ms, u.seconds, options_});
   settle_audio();
 }
 
@@ -226,12 +227,67 @@ void Session::send_text(std::string text, bool with_audio) {
       self->emit(event::Error{"empty_message", "the message has no text"});
       return;
     }
-    self->receive({std::move(text), new_id(), with_audio, now, -1, 0});
+    self->receive({std::move(text), new_id(), with_audio, now, -1, 0, self->options_});
   });
 }
 
 void Session::set_voice(std::string voice) {
   strand_->post([self = shared_from_this(), voice = std::move(voice)]() mutable { self->voice_ = std::move(voice); });
+}
+
+bool Session::configure(const nlohmann::json &options, std::string &error) {
+  if (!options.is_object()) {
+    error = "the options are a JSON object";
+    return false;
+  }
+  AnswerOptions next;
+  bool has_provider = false, has_tools = false, has_documents = false, has_collections = false;
+  for (const auto &[key, value] : options.items()) {
+    if (key == "llm_provider" && value.is_string()) {
+      next.llm_provider = value.get<std::string>();
+      has_provider = true;
+    } else if (key == "tools" && value.is_boolean()) {
+      next.tools = value.get<bool>();
+      has_tools = true;
+    } else if (key == "documents" && value.is_boolean()) {
+      next.documents = value.get<bool>();
+      has_documents = true;
+    } else if (key == "collections" && value.is_array()) {
+      for (const auto &c : value) {
+        if (!c.is_string()) {
+          error = "collections are names (strings)";
+          return false;
+        }
+        next.collections.push_back(c.get<std::string>());
+      }
+      has_collections = true;
+    } else {
+      error = "unknown option or wrong type: '" + key + "'";
+      return false;
+    }
+  }
+  if (has_provider && !next.llm_provider.empty()) {
+    const auto chains = context_->chains();
+    bool found = false;
+    std::string names;
+    for (const auto &p : chains->llm()->providers()) {
+      found = found || p->name == next.llm_provider || p->answers_as == next.llm_provider;
+      names += (names.empty() ? "" : ", ") + p->name;
+    }
+    if (!found) {
+      error = "no llm provider is named '" + next.llm_provider + "' (the chain has: " + names + ")";
+      return false;
+    }
+  }
+  strand_->post([self = shared_from_this(), next = std::move(next), has_provider, has_tools, has_documents,
+                 has_collections]() mutable {
+    auto &o = self->options_;
+    if (has_provider) o.llm_provider = std::move(next.llm_provider);
+    if (has_tools) o.tools = next.tools;
+    if (has_documents) o.documents = next.documents;
+    if (has_collections) o.collections = std::move(next.collections);
+  });
+  return true;
 }
 
 void Session::receive(Message message) {

@@ -66,6 +66,10 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   // The tts voice of the turns that start from now on ("": the configured
   // conversation voice).
   void set_voice(std::string voice);
+  // How the turns that start from now on are answered; a key left out of
+  // `options` keeps its value. False with the reason for an unknown key or
+  // llm provider (nothing changes then).
+  bool configure(const nlohmann::json &options, std::string &error);
   // Stops the turn (answer and speech) and acknowledges; the next turn works.
   void interrupt();
   // Ends everything in flight; nothing is emitted after.
@@ -86,6 +90,7 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   void llm_token(std::uint64_t turn, const std::string &text) override;
   void llm_usage(std::uint64_t turn, std::uint32_t prompt, std::uint32_t completion) override;
   void llm_done(std::uint64_t turn, const Outcome &outcome, const std::string &provider) override;
+  void llm_tool_calls(std::uint64_t turn, const std::vector<resilience::ToolCall> &calls) override;
   void tts_audio(std::uint64_t turn, std::size_t sentence, const std::vector<std::int16_t> &samples,
                  std::uint32_t rate) override;
   void tts_resumed(std::uint64_t turn, std::size_t sentence, std::size_t resumed_at,
@@ -107,6 +112,7 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
     core::TimePoint started;
     double transcript_ms;
     double audio_seconds;
+    AnswerOptions options;  // the attachment's when the message came
   };
   struct Utterance {
     std::shared_ptr<resilience::SttCall> call;
@@ -121,6 +127,9 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   void pump();
   void receive(Message message);
   void start_turn(Message message);
+  void ask_llm(Turn &turn);
+  void run_tools(Turn &turn);
+  void tool_done(std::uint64_t turn, std::size_t index, tools::ToolResult result);
   void speak(Turn &turn, std::string sentence);
   void flush_cached(Turn &turn);
   void send_audio(Turn &turn, std::size_t sentence, std::span<const std::int16_t> samples, std::uint32_t rate);
@@ -169,7 +178,8 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   std::shared_future<void> closed_future_ = closed_promise_.get_future().share();
   bool taking_audio_ = false;
   std::unique_ptr<Turn> turn_;
-  std::string voice_;  // the client's choice; "": the conversation's
+  std::string voice_;      // the client's choice; "": the conversation's
+  AnswerOptions options_;  // the attached client's (configure); reset by each attach
   std::uint64_t turns_started_ = 0;
   std::deque<Message> queued_;
   std::uint64_t utterances_ = 0;

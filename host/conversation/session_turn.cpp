@@ -56,7 +56,8 @@ void Session::start_turn(Message message) {
     }
   }
 
-  resilience::LlmChainRequest request;
+  t.options = std::move(message.options);
+  auto &request = t.request;
   if (!conv.system_prompt.empty()) request.messages.push_back({"system", conv.system_prompt});
   if (auto record = context_->store.get(id_)) {
     for (auto &e : store::recent_history(record->history, conv.history_turns, conv.history_tokens)) {
@@ -68,8 +69,28 @@ void Session::start_turn(Message message) {
   }
   request.max_tokens = conv.llm_max_tokens;
   request.temperature = conv.llm_temperature;
+  request.prefer = t.options.llm_provider;
+  if (t.options.tools && context_->tools && !context_->tools->empty()) {
+    request.tools_json = context_->tools->definitions_json();
+  }
+  if (t.options.documents && context_->documents && settings->passages > 0) {
+    try {
+      for (auto &p : context_->documents->search(t.user_text, t.options.collections, settings->passages)) {
+        request.passages.push_back({std::move(p.source), std::move(p.text), p.score});
+      }
+    } catch (const std::exception &) {
+      context_->metrics.add("document_search_failures_total", 1);  // the turn goes on without passages
+    }
+  }
   t.llm_started = context_->clock.now();
-  t.llm = t.chains->llm()->start(std::move(request), LlmLink::make(weak_target(), strand_, t.number));
+  ask_llm(t);
+}
+
+// One model call of the turn: the first, or the next after tool results.
+void Session::ask_llm(Turn &t) {
+  t.round_text_from = t.answer.size();
+  t.tools.clear();
+  t.llm = t.chains->llm()->start(t.request, LlmLink::make(weak_target(), strand_, t.number));
 }
 
 void Session::llm_token(std::uint64_t turn, const std::string &text) {
@@ -89,19 +110,26 @@ void Session::on_text(Turn &t, const std::string &text) {
   for (auto &sentence : t.segmenter.push(text)) speak(t, std::move(sentence));
 }
 
-void Session::llm_usage(std::uint64_t turn, std::uint32_t, std::uint32_t completion) {
-  if (turn_ && turn_->number == turn) turn_->completion_tokens = completion;
+void Session::llm_usage(std::uint64_t turn, std::uint32_t prompt, std::uint32_t completion) {
+  if (!turn_ || turn_->number != turn) return;
+  turn_->prompt_tokens += prompt;
+  turn_->completion_tokens += completion;
+  turn_->usage_reported = true;
 }
 
 void Session::llm_done(std::uint64_t turn, const Outcome &outcome, const std::string &provider) {
   if (closed_ || !turn_ || turn_->number != turn) return;
   Turn &t = *turn_;
-  t.llm_done = true;
   t.llm_provider = provider;
+  if (outcome.ok() && !t.tools.empty()) {
+    run_tools(t);  // the model asked for tools: their results, then it is asked again
+    return;
+  }
+  t.llm_done = true;
   t.timings.llm_ms = Ms(context_->clock.now() - t.llm_started).count();
   if (!outcome.ok()) {
     fail(t, "llm_failed", "no answer could be produced: " + outcome.message);
-  } else if (t.cache && provider != "cache" && !t.answer.empty() &&
+  } else if (t.cache && provider != "cache" && !t.answer.empty() && t.rounds == 0 &&
              context_->settings()->conversation.cache_llm_answers) {
     (void)plugin::CacheClient(*t.cache).put(answer_key(t.user_text), t.answer);
   }
@@ -247,7 +275,7 @@ void Session::finish_turn(bool interrupted) {
   std::string assistant_id;
   if (!t.answer.empty()) {
     assistant_id = new_id();
-    const std::int64_t tokens = t.completion_tokens > 0 ? t.completion_tokens : store::word_count(t.answer);
+    const std::int64_t tokens = t.usage_reported ? t.completion_tokens : store::word_count(t.answer);
     context_->store.append(id_, {assistant_id, "assistant", t.answer, context_->wall_now()}, tokens);
   }
   touch();
@@ -255,8 +283,13 @@ void Session::finish_turn(bool interrupted) {
   m.add(interrupted ? "turns_interrupted_total" : "turns_completed_total", 1);
   if (t.timings.first_audio_ms >= 0) m.observe("turn_first_audio_ms", t.timings.first_audio_ms);
   if (t.timings.first_token_ms >= 0) m.observe("turn_first_token_ms", t.timings.first_token_ms);
+  if (!t.usage_reported) {  // the estimate: words in and out
+    for (const auto &sent : t.request.messages)
+      t.prompt_tokens += static_cast<std::uint32_t>(store::word_count(sent.content));
+    t.completion_tokens = static_cast<std::uint32_t>(store::word_count(t.answer));
+  }
   emit(event::TurnComplete{t.id, t.user_text, t.answer, assistant_id, interrupted, t.with_audio, t.timings,
-                           t.llm_provider});
+                           t.llm_provider, t.prompt_tokens, t.completion_tokens, !t.usage_reported});
   if (!interrupted) rest(t);
 }
 

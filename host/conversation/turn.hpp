@@ -27,6 +27,23 @@ struct SpokenSentence {
   std::size_t emitted = 0;  // samples of cached speech already sent
 };
 
+// How a session's turns are answered (the client's choice, kept by the
+// session; see Session::configure).
+struct AnswerOptions {
+  std::string llm_provider;  // asked first; "": the chain's order
+  bool tools = false;
+  bool documents = false;
+  std::vector<std::string> collections;  // empty: all
+};
+
+// A tool call of the turn's current round, and its result once it is in.
+struct PendingTool {
+  resilience::ToolCall call;
+  core::TimePoint started{};
+  bool done = false;
+  std::string result;
+};
+
 struct Turn {
   std::uint64_t number = 0;
   std::string id;
@@ -44,7 +61,14 @@ struct Turn {
   SentenceSegmenter segmenter;
   std::string answer;  // the text sent to the client so far
   std::string llm_provider;
+  AnswerOptions options;
+  resilience::LlmChainRequest request;  // as sent, grown by each round of tool calls
+  int rounds = 0;                       // model calls that ended in tool calls
+  std::size_t round_text_from = 0;      // where this round's text starts in `answer`
+  std::vector<PendingTool> tools;       // the current round's calls
+  std::uint32_t prompt_tokens = 0;
   std::uint32_t completion_tokens = 0;
+  bool usage_reported = false;
   std::vector<SpokenSentence> sentences;
   std::vector<std::size_t> tts_sentence;  // the tts call's k-th sentence is sentences[tts_sentence[k]]
   std::size_t head = 0;                   // the first sentence not yet fully out

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/container/small_vector.hpp>
@@ -29,6 +30,9 @@ class LlmHandler {
   virtual void on_token(std::string_view text) = 0;
   virtual void on_usage(std::uint32_t /*prompt_tokens*/, std::uint32_t /*completion_tokens*/) {}
   virtual void on_done(const Outcome &outcome) = 0;
+  // A piece of tool call `index` (id and name on its first piece).
+  virtual void on_tool_call(std::uint32_t /*index*/, std::string_view /*id*/, std::string_view /*name*/,
+                            std::string_view /*arguments*/) {}
 
   const sb_llm_callbacks *callbacks() const noexcept { return &callbacks_; }
 
@@ -37,8 +41,20 @@ class LlmHandler {
 };
 
 struct ChatMessage {
+  ChatMessage() = default;
+  ChatMessage(std::string r, std::string c, std::string tools = {})
+      : role(std::move(r)), content(std::move(c)), tools_json(std::move(tools)) {}
+
   std::string role;
   std::string content;
+  // An assistant's {"tool_calls":[..]} or a tool result's {"tool_call_id","name"}; "" for most.
+  std::string tools_json;
+};
+
+struct Passage {
+  std::string source;
+  std::string text;
+  double score = 0;
 };
 
 // A request in the host's terms; `view()` gives the ABI struct, valid while
@@ -52,11 +68,21 @@ class LlmRequest {
   std::string model;
   double temperature = -1;
   int max_tokens = 0;
+  std::string tools_json;  // "" offers no tools
+  std::vector<Passage> passages;
 
-  const sb_llm_request &view();
+  // For a plugin built before ABI 1.5 (`tools_aware` false), or with no
+  // tools on offer, tool results become system notes and tool-call
+  // bookkeeping is left out: it could not read them.
+  const sb_llm_request &view(bool tools_aware = true);
 
  private:
+  void add(const ChatMessage &m, bool tools_aware);
+
   boost::container::small_vector<sb_llm_message, 16> c_messages_;
+  boost::container::small_vector<const char *, 16> c_message_tools_;
+  std::vector<std::string> notes_;  // tool results rewritten for an older plugin
+  std::vector<sb_llm_passage> c_passages_;
   sb_llm_request c_request_{};
 };
 

@@ -49,14 +49,17 @@ std::string describe(const CallNotes &notes) {
 }
 
 std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &per_call, CallNotes *notes,
-                                       bool allow_early) {
+                                       bool allow_early, const std::vector<std::size_t> *order) {
+  const std::size_t count = order != nullptr ? order->size() : providers_.size();
+  auto at = [&](std::size_t position) { return order != nullptr ? (*order)[position] : position; };
   bool all_open = true;  // every provider passed over was refused by its breaker
   auto skip = [&](Provider &p, const char *why) {
     p.stats.skipped.fetch_add(1, std::memory_order_relaxed);
     emit({ChainEvent::Type::skipped, kind_, p.name, why}, per_call);
     if (notes != nullptr) notes->push_back({&p.name, why, {}});
   };
-  for (std::size_t i = from; i < providers_.size(); ++i) {
+  for (std::size_t pos = from; pos < count; ++pos) {
+    const std::size_t i = at(pos);
     Provider &p = *providers_[i];
     if (!p.enabled) {
       continue;
@@ -69,7 +72,7 @@ std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &p
     const Permit permit = p.breaker.try_acquire();
     if (permit.admitted) {
       p.in_flight.fetch_add(1, std::memory_order_relaxed);
-      return Pick{i, permit};
+      return Pick{i, permit, false, pos};
     }
     skip(p, permit.retry_after ? "retry-after" : "circuit open");
   }
@@ -78,13 +81,16 @@ std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &p
   // would reopen first (not one forced open, nor one that asked to be left
   // alone with Retry-After).
   std::optional<std::size_t> soonest;
+  std::size_t soonest_pos = 0;
   core::TimePoint soonest_at = core::TimePoint::max();
-  for (std::size_t i = from; i < providers_.size(); ++i) {
+  for (std::size_t pos = from; pos < count; ++pos) {
+    const std::size_t i = at(pos);
     const Provider &p = *providers_[i];
     if (!p.enabled) continue;
     const BreakerSnapshot b = p.breaker.snapshot();
     if (b.open_until && !b.retry_after_until && *b.open_until < soonest_at) {
       soonest = i;
+      soonest_pos = pos;
       soonest_at = *b.open_until;
     }
   }
@@ -98,7 +104,7 @@ std::optional<Chain::Pick> Chain::pick(std::size_t from, const ChainEventSink &p
         std::find_if(notes->begin(), notes->end(), [&](const CallNote &n) { return n.provider == &p.name; });
     if (it != notes->end()) notes->erase(it);
   }
-  return Pick{*soonest, permit, true};
+  return Pick{*soonest, permit, true, soonest_pos};
 }
 
 bool Chain::reset(const std::string &name) {
@@ -174,6 +180,7 @@ nlohmann::json Chain::view() const {
     if (p->max_concurrent > 0) entry["max_concurrent"] = p->max_concurrent;
     if (p->probe.enabled) entry["probe"] = {{"interval_seconds", p->probe.interval_seconds}};
     if (kind_ == "tts") entry["voices"] = p->voice_names();
+    if (kind_ == "llm" && !p->answers_as.empty()) entry["model"] = p->answers_as;
     list.push_back(std::move(entry));
   }
   const std::string now = current();

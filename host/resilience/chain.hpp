@@ -68,7 +68,8 @@ class Chain : public std::enable_shared_from_this<Chain> {
   struct Pick {
     std::size_t index;
     Permit permit;
-    bool early = false;  // every breaker was open: this one reopens soonest
+    bool early = false;        // every breaker was open: this one reopens soonest
+    std::size_t position = 0;  // in the order asked for (the index, without one)
   };
   // The first provider at or after `from` that is enabled, has room under
   // its max_concurrent and whose breaker admits a call; each one passed over
@@ -76,8 +77,9 @@ class Chain : public std::enable_shared_from_this<Chain> {
   // When every one passed over was open and the chain allows it, the open
   // one whose open period ends soonest takes the call early. The pick holds
   // a place among the provider's calls in flight until the attempt ends.
+  // With `order` (provider indices), `from` is a position in it.
   std::optional<Pick> pick(std::size_t from, const ChainEventSink &per_call, CallNotes *notes = nullptr,
-                           bool allow_early = true);
+                           bool allow_early = true, const std::vector<std::size_t> *order = nullptr);
   void note_fallback() noexcept { fallbacks_.fetch_add(1, std::memory_order_relaxed); }
   // Sends an event to the host and, when given, to the call's listener.
   void emit(const ChainEvent &event, const ChainEventSink &per_call) const;

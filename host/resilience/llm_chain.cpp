@@ -19,6 +19,11 @@ void LlmCall::Attempt::on_usage(std::uint32_t p, std::uint32_t c) {
   owner.on_usage(*this, p, c);
 }
 
+void LlmCall::Attempt::on_tool_call(std::uint32_t index, std::string_view id, std::string_view name,
+                                    std::string_view arguments) {
+  owner.on_tool_call(*this, index, id, name, arguments);
+}
+
 void LlmCall::Attempt::on_done(const Outcome &outcome) {
   auto keep = call;  // the call may otherwise go while it handles this
   owner.on_attempt_done(*this, outcome);
@@ -63,6 +68,15 @@ std::shared_ptr<LlmCall> LlmChain::start(LlmChainRequest request, LlmListener &l
 LlmCall::LlmCall(LlmChain &chain, LlmChainRequest request, LlmListener &listener)
     : chain_(chain), chain_keep_(chain.shared_from_this()), request_(std::move(request)), listener_(listener) {
   per_call_ = [this](const ChainEvent &e) { listener_.on_event(e); };
+  if (!request_.prefer.empty()) {
+    const auto &providers = chain_.providers();
+    for (std::size_t i = 0; i < providers.size(); ++i) {
+      if (providers[i]->name == request_.prefer || providers[i]->answers_as == request_.prefer)
+        order_.insert(order_.begin(), i);
+      else
+        order_.push_back(i);
+    }
+  }
 }
 
 LlmCall::~LlmCall() = default;
@@ -86,7 +100,7 @@ void LlmCall::try_next() {
     budget_spent();
     return;
   }
-  const auto pick = chain_.pick(next_index_, per_call_, &failures_);
+  const auto pick = chain_.pick(next_index_, per_call_, &failures_, true, order());
   if (!pick) {
     const std::string why = failure_list();
     event(ChainEvent::Type::exhausted, "", why.empty() ? "no provider available" : why);
@@ -110,7 +124,7 @@ void LlmCall::budget_spent() {
 }
 
 void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
-  next_index_ = pick.index + 1;
+  next_index_ = pick.position + 1;
   const auto &provider = chain_.providers()[pick.index];
   Attempt *a = &new_attempt(provider, pick.permit, hedge);
   a->request.history = &request_.messages;
@@ -121,6 +135,8 @@ void LlmCall::launch(const Chain::Pick &pick, bool hedge) {
   a->request.model = provider->model.empty() ? request_.model : provider->model;
   a->request.temperature = request_.temperature;
   a->request.max_tokens = request_.max_tokens;
+  a->request.tools_json = request_.tools_json;
+  a->request.passages = request_.passages;
   a->started = chain_.context().clock.now();
   provider->stats.calls.fetch_add(1, std::memory_order_relaxed);
   event(ChainEvent::Type::selected, provider->name,
@@ -180,6 +196,21 @@ void LlmCall::deliver(std::string text) {
   listener_.on_token(text);
 }
 
+// A tool call counts as output (the first byte, the watchdog's activity) but
+// stays with its attempt until that attempt completes the call.
+void LlmCall::on_tool_call(Attempt &a, std::uint32_t index, std::string_view id, std::string_view name,
+                           std::string_view arguments) {
+  std::lock_guard lock(mutex_);
+  if (a.abandoned || finished_ || index > 64) return;
+  a.watchdog.activity();
+  if (!a.got_first) on_first_byte(a);
+  if (a.tool_calls.size() <= index) a.tool_calls.resize(index + 1);
+  ToolCall &call = a.tool_calls[index];
+  if (!id.empty()) call.id = id;
+  if (!name.empty()) call.name = name;
+  call.arguments += arguments;
+}
+
 void LlmCall::on_usage(Attempt &a, std::uint32_t prompt, std::uint32_t completion) {
   std::lock_guard lock(mutex_);
   if (!a.abandoned && !finished_) listener_.on_usage(prompt, completion);
@@ -205,6 +236,11 @@ void LlmCall::on_attempt_done(Attempt &a, const Outcome &outcome) {
   }
   if (trimmer_) deliver(trimmer_->flush());
   answered_by_ = a.provider->name;
+  std::vector<ToolCall> calls;
+  for (auto &c : a.tool_calls) {
+    if (!c.name.empty()) calls.push_back(std::move(c));
+  }
+  if (!calls.empty()) listener_.on_tool_calls(std::move(calls));
   finish(outcome);
 }
 
@@ -243,7 +279,7 @@ void LlmCall::on_watchdog(Attempt &a, const std::string &what) {
 void LlmCall::on_hedge(Attempt &a) {
   std::lock_guard lock(mutex_);
   if (a.got_first || !a.running() || finished_ || hedged_) return;
-  const auto pick = chain_.pick(next_index_, per_call_, nullptr, false);
+  const auto pick = chain_.pick(next_index_, per_call_, nullptr, false, order());
   if (!pick) return;
   hedged_ = true;
   event(ChainEvent::Type::hedge_started, chain_.providers()[pick->index]->name,
@@ -323,6 +359,10 @@ void LlmCall::cancel() {
     }
   }
   finish({Status::cancelled, "cancelled", 0});
+}
+
+const std::vector<std::size_t> *LlmCall::order() const {
+  return order_.empty() ? nullptr : &order_;
 }
 
 std::string LlmCall::answered_by() const {

@@ -24,6 +24,12 @@
 
 namespace switchboard::resilience {
 
+struct ToolCall {
+  std::string id;
+  std::string name;
+  std::string arguments;  // JSON text, as the model wrote it
+};
+
 // Receives one completion. Calls come under the call's lock, so they never
 // overlap; they must not block. on_done comes exactly once, last.
 class LlmListener {
@@ -32,6 +38,10 @@ class LlmListener {
   virtual void on_token(std::string_view text) = 0;
   virtual void on_usage(std::uint32_t /*prompt*/, std::uint32_t /*completion*/) {}
   virtual void on_event(const ChainEvent & /*event*/) {}
+  // The tool calls of the answer that completed the call, just before its
+  // on_done (success only): calls begun by a provider that then failed are
+  // never delivered, so each call delivered is the model's once.
+  virtual void on_tool_calls(std::vector<ToolCall> /*calls*/) {}
   virtual void on_done(const Outcome &outcome) = 0;
 };
 
@@ -40,6 +50,11 @@ struct LlmChainRequest {
   std::string model;
   double temperature = -1;
   int max_tokens = 0;
+  std::string tools_json;  // "" offers none
+  std::vector<plugin::Passage> passages;
+  // A provider asked first (by name, or by its configured model); the rest
+  // of the chain follows in order. "": the chain's order.
+  std::string prefer;
 };
 
 class LlmCall;
@@ -76,6 +91,8 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
 
     void on_token(std::string_view text) override;
     void on_usage(std::uint32_t prompt, std::uint32_t completion) override;
+    void on_tool_call(std::uint32_t index, std::string_view id, std::string_view name,
+                      std::string_view arguments) override;
     void on_done(const Outcome &outcome) override;
     void on_watchdog(Watchdog::Kind kind, int ms) override;
     void on_hedge() override;
@@ -86,6 +103,7 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
     plugin::LlmRequest request;
     bool got_first = false;
     core::TimePoint first_at{};
+    std::vector<ToolCall> tool_calls;  // by index, as they stream
   };
 
   Attempt &new_attempt(std::shared_ptr<Provider> provider, Permit permit, bool hedge);
@@ -97,6 +115,8 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   void arm_timers(Attempt &a);
   void on_token(Attempt &a, std::string_view text);
   void on_usage(Attempt &a, std::uint32_t prompt, std::uint32_t completion);
+  void on_tool_call(Attempt &a, std::uint32_t index, std::string_view id, std::string_view name,
+                    std::string_view arguments);
   void on_attempt_done(Attempt &a, const Outcome &outcome);
   void on_first_byte(Attempt &a);
   void on_watchdog(Attempt &a, const std::string &what);
@@ -111,6 +131,7 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   bool others_running(const Attempt &a) const;
   bool leaves_call_to_partner(Attempt &a);
   void event(ChainEvent::Type type, const std::string &provider, std::string detail);
+  const std::vector<std::size_t> *order() const;
 
   LlmChain &chain_;
   std::shared_ptr<Chain> chain_keep_;  // the chain outlives its calls, even across a reload
@@ -124,7 +145,8 @@ class LlmCall : public std::enable_shared_from_this<LlmCall> {
   std::array<std::optional<Attempt>, 3> inline_attempts_;
   std::vector<std::unique_ptr<Attempt>> more_attempts_;
   boost::container::small_vector<Attempt *, 3> attempts_;
-  std::size_t next_index_ = 0;
+  std::size_t next_index_ = 0;      // a position in order_ when it is set
+  std::vector<std::size_t> order_;  // the providers' order for this call: the preferred one first
   Attempt *winner_ = nullptr;
   std::string emitted_;
   std::unique_ptr<OverlapTrimmer> trimmer_;

@@ -41,6 +41,10 @@ Provider::Provider(const config::ProviderSpec &spec, core::Clock &clock)
       max_concurrent(spec.max_concurrent),
       probe(spec.probe),
       model(spec.model),
+      answers_as(!spec.model.empty() ? spec.model
+                 : spec.config.is_object() && spec.config.contains("model") && spec.config["model"].is_string()
+                     ? spec.config["model"].get<std::string>()
+                     : std::string()),
       voice(spec.voice),
       voice_map(spec.voice_map),
       fault_injected(spec.fault.enabled),

@@ -61,7 +61,8 @@ struct Provider {
   int hedge_after_ms;
   int max_concurrent;  // 0: no limit
   config::ProbeSettings probe;
-  std::string model;  // llm: asked instead of the request's, when set
+  std::string model;       // llm: asked instead of the request's, when set
+  std::string answers_as;  // llm: the model it answers with (this model, else its config's "model"), or ""
   // tts: the voice asked for each conversation voice, and for any other.
   std::string voice;
   std::map<std::string, std::string> voice_map;

@@ -1,7 +1,8 @@
 // llm-kb: a retrieval answerer. It does not generate: it finds the entry of a
-// knowledge file that best answers the last user message (BM25) and streams
-// that entry's answer word by word, or a configured line when nothing
-// matches well enough. The last resort of an llm chain, and the offline
+// knowledge file, or the passage of the operator's documents the host sent
+// with the request, that best answers the last user message (BM25) and
+// streams it word by word, or a configured line when nothing matches well
+// enough. The last resort of an llm chain, and the offline
 // default.
 //
 // config:
@@ -104,10 +105,21 @@ class KnowledgeLlm : public sdk::Llm {
     cfg::expect_integer(c, "word_ms", errors, 0, 10000);
   }
 
-  // The answer to a question, as the plugin would say it.
-  std::string answer(const std::string &question) const {
-    const auto match = index_->best(question);
-    return match.document >= 0 && match.score >= min_score_ ? entries_[match.document].answer : fallback_;
+  // The answer to a question, as the plugin would say it. Passages of the
+  // operator's documents compete with the knowledge file's entries in one
+  // index, so the better match answers.
+  std::string answer(const std::string &question, const std::vector<sdk::Passage> &passages = {}) const {
+    if (passages.empty()) {
+      const auto match = index_->best(question);
+      return match.document >= 0 && match.score >= min_score_ ? entries_[match.document].answer : fallback_;
+    }
+    std::vector<std::string> documents;
+    for (const auto &e : entries_) documents.push_back(e.indexed);
+    for (const auto &p : passages) documents.push_back(p.text);
+    const auto match = switchboard::kb::Bm25Index(documents).best(question);
+    if (match.document < 0 || match.score < min_score_) return fallback_;
+    const auto at = static_cast<std::size_t>(match.document);
+    return at < entries_.size() ? entries_[at].answer : passages[at - entries_.size()].text;
   }
 
   void chat(const sdk::LlmRequest &request, sdk::LlmSink sink, sdk::CancelToken cancel) override {
@@ -116,13 +128,13 @@ class KnowledgeLlm : public sdk::Llm {
       if (m.role == "user") question = m.content;
     }
     auto reply = std::make_shared<Reply>(sink, cancel);
-    reply->words = words_of(answer(question));
+    reply->words = words_of(answer(question, request.passages));
     if (!request.messages.empty() && request.messages.back().role == "assistant") {
       // Asked to continue: resume after the words already said if they are
       // the start of this answer; otherwise give the whole answer (the host
       // trims any repeat).
       const auto said = switchboard::kb::terms(request.messages.back().content);
-      const auto ours = switchboard::kb::terms(answer(question));
+      const auto ours = switchboard::kb::terms(answer(question, request.passages));
       if (!said.empty() && said.size() <= ours.size() && std::equal(said.begin(), said.end(), ours.begin())) {
         reply->next = std::min(words_of(request.messages.back().content).size(), reply->words.size());
         reply->leading_space = true;

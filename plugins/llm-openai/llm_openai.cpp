@@ -8,6 +8,11 @@
 //   max_tokens: 512             likewise
 //   stream_usage: true          ask for token counts (stream_options.include_usage)
 //   options: {top_p: 0.9}       extra body fields sent with every call
+//
+// Tools offered by the host go out as `tools`; the model's `tool_calls`
+// deltas come back to the host piece by piece, and the host's tool history
+// goes out as assistant `tool_calls` and `tool` messages (ABI 1.5). Passages
+// of the operator's documents go in a system message before the question.
 #include <memory>
 #include <mutex>
 
@@ -56,6 +61,9 @@ struct Completion {
           if (content != delta->end() && content->is_string() && !content->get_ref<const std::string &>().empty()) {
             sink.token(content->get_ref<const std::string &>());
           }
+          if (const auto calls = delta->find("tool_calls"); calls != delta->end() && calls->is_array()) {
+            for (const auto &c : *calls) tool_call(c);
+          }
         }
         if (const auto reason = choice.find("finish_reason"); reason != choice.end() && reason->is_string()) {
           finished = true;
@@ -66,7 +74,53 @@ struct Completion {
       sink.usage(usage->value("prompt_tokens", 0U), usage->value("completion_tokens", 0U));
     }
   }
+
+  // {"index":0,"id":"call_..","type":"function","function":{"name":"..","arguments":"{\"q"}}
+  void tool_call(const nlohmann::json &c) {
+    if (!c.is_object()) return;
+    const auto index = c.value("index", 0U);
+    const auto fn = c.value("function", nlohmann::json::object());
+    auto text = [](const nlohmann::json &j, const char *key) {
+      const auto it = j.find(key);
+      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    sink.tool_call(index, text(c, "id"), text(fn, "name"), text(fn, "arguments"));
+  }
 };
+
+// The request's messages as the API has them, with the passages in a
+// system message just before the last user message.
+nlohmann::json messages_of(const sdk::LlmRequest &request) {
+  nlohmann::json out = nlohmann::json::array();
+  std::size_t last_user = request.messages.size();
+  for (std::size_t i = 0; i < request.messages.size(); ++i) {
+    if (request.messages[i].role == "user") last_user = i;
+  }
+  for (std::size_t i = 0; i < request.messages.size(); ++i) {
+    const auto &m = request.messages[i];
+    if (i == last_user && !request.passages.empty()) {
+      std::string context = "Passages from the operator's documents; answer from them when they are relevant:";
+      for (std::size_t k = 0; k < request.passages.size(); ++k) {
+        context.append("\n[").append(std::to_string(k + 1)).append("] ");
+        if (!request.passages[k].source.empty()) context.append("(").append(request.passages[k].source).append(") ");
+        context.append(request.passages[k].text);
+      }
+      out.push_back({{"role", "system"}, {"content", context}});
+    }
+    nlohmann::json message = {{"role", m.role}, {"content", m.content}};
+    if (!m.tool_calls.empty()) {
+      auto &calls = message["tool_calls"] = nlohmann::json::array();
+      for (const auto &c : m.tool_calls) {
+        calls.push_back(
+            {{"id", c.id}, {"type", "function"}, {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+      }
+      if (m.content.empty()) message["content"] = nullptr;
+    }
+    if (m.role == "tool") message["tool_call_id"] = m.tool_call_id;
+    out.push_back(std::move(message));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -101,8 +155,8 @@ class OpenAiLlm : public sdk::Llm {
     body["model"] = request.model.empty() ? model_ : request.model;
     body["stream"] = true;
     if (stream_usage_) body["stream_options"] = {{"include_usage", true}};
-    auto &messages = body["messages"] = nlohmann::json::array();
-    for (const auto &m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+    body["messages"] = messages_of(request);
+    if (!request.tools.empty()) body["tools"] = request.tools;
     if (const auto t = request.temperature ? request.temperature : temperature_) body["temperature"] = *t;
     if (const auto n = request.max_tokens ? request.max_tokens : max_tokens_) body["max_tokens"] = *n;
 

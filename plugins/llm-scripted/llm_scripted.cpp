@@ -15,6 +15,11 @@
 //                                      (invalid_input), as a service refuses an unknown model
 //   reject_status: retryable|fatal|invalid_input|cancelled   every call is refused at its start, before
 //                                      anything streams (the start itself returns the error)
+//   tool_call: {name: "..", arguments: "{..}"}   when the request offers that tool and none has
+//                                      answered since the last user message, the answer is a call
+//                                      to it: its name, then the arguments six characters a piece
+//                                      (each a token for the knobs above); after the tool's result
+//                                      the reply is "From the tool: " and the result's first words
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -57,6 +62,9 @@ struct Stream {
   bool leading_space = false;
   std::uint32_t prompt_tokens = 0;
   bool fails = false;
+  std::string call_id;                   // a tool call's, when the answer is one
+  std::string tool;                      // its name
+  std::vector<std::string> tool_pieces;  // its arguments, piece by piece
   sdk::LlmSink sink;
   sdk::CancelToken cancel;
   sdk::CancelSubscription on_cancel;
@@ -81,17 +89,21 @@ class ScriptedLlm : public sdk::Llm {
     fail_message_ = c.value("fail_message", "scripted failure");
     fail_first_calls_ = c.value("fail_first_calls", -1);
     reject_ = c.value("reject_status", "");
+    if (c.contains("tool_call")) {
+      tool_ = c["tool_call"].value("name", "");
+      tool_arguments_ = c["tool_call"].value("arguments", "{}");
+    }
     retry_after_ms_ = c.value("fail_retry_after_ms", 0);
     for (const auto &m : c.value("models", nlohmann::json::array())) models_.push_back(m);
   }
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
     namespace cfg = sdk::config;
-    if (!cfg::allow_only(
-            c,
-            {"reply", "replies", "first_token_ms", "token_ms", "on_continue", "stall_after_tokens", "fail_after_tokens",
-             "fail_status", "fail_message", "fail_first_calls", "reject_status", "fail_retry_after_ms", "models"},
-            errors)) {
+    if (!cfg::allow_only(c,
+                         {"reply", "replies", "first_token_ms", "token_ms", "on_continue", "stall_after_tokens",
+                          "fail_after_tokens", "fail_status", "fail_message", "fail_first_calls", "reject_status",
+                          "fail_retry_after_ms", "models", "tool_call"},
+                         errors)) {
       return;
     }
     cfg::expect_string(c, "reply", errors);
@@ -106,6 +118,10 @@ class ScriptedLlm : public sdk::Llm {
         (!c["models"].is_array() ||
          std::any_of(c["models"].begin(), c["models"].end(), [](const auto &m) { return !m.is_string(); }))) {
       errors.add("/models", "must be a list of model names");
+    }
+    if (c.contains("tool_call") &&
+        (!c["tool_call"].is_object() || !c["tool_call"].contains("name") || !c["tool_call"]["name"].is_string())) {
+      errors.add("/tool_call", "needs a string key name (and arguments, a JSON text)");
     }
     if (c.contains("on_continue") && c["on_continue"] != "resume" && c["on_continue"] != "restart") {
       errors.add("/on_continue", "must be resume or restart");
@@ -152,7 +168,24 @@ class ScriptedLlm : public sdk::Llm {
     const int call = calls_.fetch_add(1);
     // Failing is on with either knob; fail_first_calls limits it to the first calls.
     stream->fails = (fail_after_ >= 0 || fail_first_calls_ >= 0) && (fail_first_calls_ < 0 || call < fail_first_calls_);
-    stream->words = words_of(pick(user));
+    const ToolTurn tool = tool_turn(request);
+    if (tool == ToolTurn::call) {
+      stream->call_id = "call_scripted_" + std::to_string(call);
+      stream->tool = tool_;
+      for (std::size_t at = 0; at < tool_arguments_.size(); at += 6)
+        stream->tool_pieces.push_back(tool_arguments_.substr(at, 6));
+    } else if (tool == ToolTurn::after) {
+      std::string result;
+      for (const auto &m : request.messages) {
+        if (m.role == "tool") result = m.content;
+      }
+      auto words = words_of(result);
+      words.resize(std::min<std::size_t>(words.size(), 24));
+      stream->words = {"From", "the", "tool:"};
+      stream->words.insert(stream->words.end(), words.begin(), words.end());
+    } else {
+      stream->words = words_of(pick(user));
+    }
     if (!continued.empty() && !restart_) {
       // Resume after the words the caller already has.
       const std::size_t have = std::min(words_of(continued).size(), stream->words.size());
@@ -170,6 +203,21 @@ class ScriptedLlm : public sdk::Llm {
   }
 
  private:
+  enum class ToolTurn { none, call, after };
+
+  // Whether this answer calls the scripted tool, follows its result, or neither.
+  ToolTurn tool_turn(const sdk::LlmRequest &request) const {
+    if (tool_.empty()) return ToolTurn::none;
+    const bool offered = std::any_of(request.tools.begin(), request.tools.end(), [&](const nlohmann::json &t) {
+      return t.value("function", nlohmann::json::object()).value("name", "") == tool_;
+    });
+    for (auto it = request.messages.rbegin(); it != request.messages.rend(); ++it) {
+      if (it->role == "tool") return ToolTurn::after;
+      if (it->role == "user") break;
+    }
+    return offered ? ToolTurn::call : ToolTurn::none;
+  }
+
   std::string pick(const std::string &user) const {
     const std::string text = lower(user);
     for (const auto &[match, reply] : replies_) {
@@ -200,6 +248,18 @@ class ScriptedLlm : public sdk::Llm {
     if (stall_after_ > 0 && static_cast<int>(stream->sent) >= stall_after_) {
       return;  // silent until cancelled; the cancel subscription ends it
     }
+    if (!stream->tool.empty()) {
+      // The call's first piece names it; the arguments follow.
+      const bool first = stream->sent == 0;
+      const std::size_t piece = first ? 0 : stream->sent - 1;
+      if (first || piece < stream->tool_pieces.size()) {
+        stream->sink.tool_call(0, first ? stream->call_id : "", first ? stream->tool : "",
+                               first ? "" : stream->tool_pieces[piece]);
+        ++stream->sent;
+        schedule(stream, token_ms_);
+        return;
+      }
+    }
     if (stream->next >= stream->words.size()) {
       stream->on_cancel.reset();
       stream->sink.usage(stream->prompt_tokens, static_cast<std::uint32_t>(stream->sent));
@@ -226,6 +286,8 @@ class ScriptedLlm : public sdk::Llm {
   std::string reject_;
   int retry_after_ms_ = 0;
   std::vector<std::string> models_;
+  std::string tool_;
+  std::string tool_arguments_;
   std::atomic<int> calls_{0};
 };
 

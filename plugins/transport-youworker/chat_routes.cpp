@@ -37,20 +37,6 @@ std::string new_session_id() {
   return id;
 }
 
-// The names of the llm chain's providers.
-std::vector<std::string> llm_names(const sb_providers_ext *providers) {
-  std::vector<std::string> names;
-  if (providers == nullptr) return names;
-  server::SinkText text;
-  server::ExtError f;
-  if (providers->view(providers->ctx, text.sink(), &f.error) != SB_OK) return names;
-  const auto view = nlohmann::json::parse(text.value, nullptr, false);
-  if (!view.is_object()) return names;
-  const auto llm = view.value("providers", nlohmann::json::object()).value("llm", nlohmann::json::object());
-  for (const auto &p : llm.value("providers", nlohmann::json::array())) names.push_back(p.value("name", ""));
-  return names;
-}
-
 // The text of the last user message of a ChatMessage list.
 std::optional<std::string> last_user_text(const nlohmann::json &messages) {
   for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
@@ -75,7 +61,7 @@ std::optional<Ask> ask_of(const Call &c, const ChatContext &ctx, bool text_field
   const auto expect = body.boolean("expect_audio");
   const auto model = body.string("model");
   const auto language = body.string("assistant_language");
-  (void)body.boolean("enable_tools");
+  const auto tools = body.boolean("enable_tools");
   if (!body.ok()) return refusal = body.refusal(), std::nullopt;
 
   ask.session_id = session.value_or("");
@@ -91,6 +77,7 @@ std::optional<Ask> ask_of(const Call &c, const ChatContext &ctx, bool text_field
       return refusal = error_body(400, "Unknown model '" + *model + "' (available: " + known + ")"), std::nullopt;
     }
   }
+  ask.in.options = answer_options(ctx, model.value_or(""), tools.value_or(true));
   ask.language = language.value_or(ctx.language);
   ask.expect_audio = expect.value_or(!text_field && audio_allowed);  // /v1/chat/voice answers aloud by default
   if (audio && !audio->empty()) {
@@ -119,6 +106,12 @@ std::optional<Ask> ask_of(const Call &c, const ChatContext &ctx, bool text_field
   return ask;
 }
 
+// What the document's clients read of a tool call, kept for the answer.
+struct ToolEvents {
+  std::mutex mutex;
+  nlohmann::json events = nlohmann::json::array();
+};
+
 std::string sse(const nlohmann::json &event) {
   return "data: " + event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
 }
@@ -137,6 +130,7 @@ Response stream_chat(const ChatContext &ctx, const Call &c) {
     out.text = [stream](const std::string &delta) {
       if (!delta.empty()) stream->write(sse({{"event", "token"}, {"data", {{"text", delta}}}}));
     };
+    out.tool = [stream](const nlohmann::json &e) { stream->write(sse({{"event", "tool"}, {"data", tool_event(e)}})); };
     const std::string id = ask.session_id;
     out.done = [stream, id](const nlohmann::json &complete) {
       stream->write(sse({{"event", "done"},
@@ -145,6 +139,7 @@ Response stream_chat(const ChatContext &ctx, const Call &c) {
                            {"metadata",
                             {{"session_id", id},
                              {"provider", complete.value("llm_provider", "")},
+                             {"usage", complete.value("usage", nlohmann::json::object())},
                              {"timings", complete.value("timings", nlohmann::json::object())}}}}}}));
       stream->end();
     };
@@ -152,6 +147,7 @@ Response stream_chat(const ChatContext &ctx, const Call &c) {
       stream->write(sse({{"event", "error"}, {"data", {{"message", message}, {"status_code", status}}}}));
       stream->end();
     };
+    ctx.ledger.watch(out, who, ask.session_id);
     auto stop = ctx.turns.run(ask.session_id, who, ask.in, std::move(out));
     stream->on_abandoned(std::move(stop));
   };
@@ -171,6 +167,7 @@ Response answer_chat(const ChatContext &ctx, const Call &c, bool text_field, boo
       std::mutex mutex;
       std::vector<std::int16_t> samples;
       nlohmann::json transcript;
+      nlohmann::json tools = nlohmann::json::array();
     };
     auto got = std::make_shared<Collected>();
     server::TurnOutput out;
@@ -184,6 +181,10 @@ Response answer_chat(const ChatContext &ctx, const Call &c, bool text_field, boo
       std::lock_guard lock(got->mutex);
       got->transcript = t;
     };
+    out.tool = [got](const nlohmann::json &e) {
+      std::lock_guard lock(got->mutex);
+      got->tools.push_back(tool_event(e));
+    };
     const std::uint32_t rate = ctx.sample_rate;
     out.done = [reply, got, ask, rate](const nlohmann::json &complete) {
       nlohmann::json body = {{"content", complete.value("assistant_text", "")},
@@ -191,9 +192,10 @@ Response answer_chat(const ChatContext &ctx, const Call &c, bool text_field, boo
                               {{"session_id", ask.session_id},
                                {"provider", complete.value("llm_provider", "")},
                                {"timings", complete.value("timings", nlohmann::json::object())}}},
-                             {"tool_events", nlohmann::json::array()},
                              {"assistant_language", ask.language}};
       std::lock_guard lock(got->mutex);
+      body["tool_events"] = got->tools;
+      body["metadata"]["usage"] = complete.value("usage", nlohmann::json::object());
       if (!got->transcript.is_null()) {
         body["transcript"] = got->transcript.value("text", "");
         body["stt_confidence"] = got->transcript.value("confidence", 0.0);
@@ -209,6 +211,7 @@ Response answer_chat(const ChatContext &ctx, const Call &c, bool text_field, boo
       reply->send({200, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}});
     };
     out.failed = [reply](int status, const std::string &message) { reply->send(error_body(status, message)); };
+    ctx.ledger.watch(out, who, ask.session_id);
     auto stop = ctx.turns.run(ask.session_id, who, ask.in, std::move(out));
     reply->on_abandoned(std::move(stop));
   };
@@ -216,6 +219,36 @@ Response answer_chat(const ChatContext &ctx, const Call &c, bool text_field, boo
 }
 
 }  // namespace
+
+std::vector<std::string> llm_names(const sb_providers_ext *providers) {
+  std::vector<std::string> names;
+  if (providers == nullptr) return names;
+  server::SinkText text;
+  server::ExtError f;
+  if (providers->view(providers->ctx, text.sink(), &f.error) != SB_OK) return names;
+  const auto view = nlohmann::json::parse(text.value, nullptr, false);
+  if (!view.is_object()) return names;
+  const auto llm = view.value("providers", nlohmann::json::object()).value("llm", nlohmann::json::object());
+  for (const auto &p : llm.value("providers", nlohmann::json::array())) {
+    names.push_back(p.value("name", ""));
+    if (p.contains("model")) names.push_back(p.value("model", ""));
+  }
+  return names;
+}
+
+nlohmann::json tool_event(const nlohmann::json &e) {
+  nlohmann::json out = {{"tool", e.value("tool", "")},
+                        {"status", e.value("status", "")},
+                        {"args", e.value("args", nlohmann::json::object())}};
+  for (const char *key : {"latency_ms", "result_preview", "error_message"}) {
+    if (e.contains(key)) out[key] = e[key];
+  }
+  return out;
+}
+
+nlohmann::json answer_options(const ChatContext &context, const std::string &model, bool tools) {
+  return {{"llm_provider", model}, {"tools", tools}, {"documents", context.documents}};
+}
 
 void add_chat_routes(server::Router &router, const ChatContext &context) {
   const ChatContext *ctx = &context;

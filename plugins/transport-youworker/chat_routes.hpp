@@ -10,6 +10,7 @@
 #include "switchboard/ext/providers.h"
 #include "switchboard/server/router.hpp"
 #include "switchboard/server/turn_runner.hpp"
+#include "usage_ledger.hpp"
 
 namespace youworker {
 
@@ -19,7 +20,20 @@ struct ChatContext {
   std::uint32_t sample_rate;          // audio_b64 out, as documented (22050)
   std::size_t max_audio_bytes;
   std::string language;  // stt_language and assistant_language when none is asked
+  bool documents;        // turns answer from the ingested documents (config `retrieval`)
+  UsageLedger &ledger;
 };
+
+// A ToolEvent of the document ({tool, status, args, latency_ms,
+// result_preview, error_message}) from the session's tool event.
+nlohmann::json tool_event(const nlohmann::json &session_event);
+
+// The session options a chat request asks for: its model (the llm chain's
+// provider asked first), its tools, the documents.
+nlohmann::json answer_options(const ChatContext &context, const std::string &model, bool tools);
+
+// The llm chain's provider names and the models they answer with.
+std::vector<std::string> llm_names(const sb_providers_ext *providers);
 
 void add_chat_routes(switchboard::server::Router &router, const ChatContext &context);
 

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "chat_routes.hpp"
 #include "errors.hpp"
 #include "switchboard/sdk/base64.hpp"
 #include "switchboard/sdk/wav.hpp"
@@ -82,6 +83,12 @@ void ChatSocket::text(std::string_view raw) {
   } else {
     return send("error", "Unknown message type: " + type);
   }
+  const std::string model = metadata.is_object() && metadata.contains("model") && metadata["model"].is_string()
+                                ? metadata["model"].get<std::string>()
+                                : "";
+  const bool tools = !metadata.is_object() || !metadata.contains("enable_tools") ||
+                     !metadata["enable_tools"].is_boolean() || metadata["enable_tools"].get<bool>();
+  in.options = answer_options(context_.chat, model, tools);
   turn(std::move(in));
 }
 
@@ -103,6 +110,14 @@ void ChatSocket::turn(server::TurnInput in) {
   };
   out.text = [weak](const std::string &delta) {
     if (auto s = weak.lock(); s && !delta.empty()) s->send("text", delta, {{"is_streaming", true}});
+  };
+  out.tool = [weak](const nlohmann::json &e) {
+    if (auto s = weak.lock()) {
+      auto event = tool_event(e);
+      const std::string name = event["tool"];
+      event.erase("tool");
+      s->send("tool", name, std::move(event));
+    }
   };
   if (in.speak) {
     out.samples = [speech](std::vector<std::int16_t> samples) {
@@ -131,7 +146,8 @@ void ChatSocket::turn(server::TurnInput in) {
   out.failed = [weak](int, const std::string &message) {
     if (auto s = weak.lock()) s->send("error", message);
   };
-  client_.turns().run(context_.turns, session_id_, who_, std::move(in), std::move(out));
+  context_.chat.ledger.watch(out, who_, session_id_);
+  client_.turns().run(context_.chat.turns, session_id_, who_, std::move(in), std::move(out));
 }
 
 }  // namespace youworker

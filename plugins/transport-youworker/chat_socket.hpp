@@ -2,7 +2,8 @@
 // its sample_rate), stop and ping in; the system welcome, status stages, the
 // transcript (confidence, language), the answer as it is written (text with
 // is_streaming) and whole (is_final), its speech (one WAV at the API's
-// rate), error and pong out. Each text or audio message is one turn of the
+// rate), tool calls (type "tool"), error and pong out. A message's
+// metadata may name a `model` and `enable_tools`, as the REST body does. Each text or audio message is one turn of the
 // session, in the session's line; stop ends the ones running.
 #pragma once
 
@@ -14,11 +15,14 @@
 #include "switchboard/server/client_socket.hpp"
 #include "switchboard/server/router.hpp"
 #include "switchboard/server/turn_runner.hpp"
+#include "usage_ledger.hpp"
 
 namespace youworker {
 
+struct ChatContext;
+
 struct SocketContext {
-  switchboard::server::TurnRunner &turns;
+  const ChatContext &chat;    // the turns, the options a turn asks for, the ledger
   std::uint32_t sample_rate;  // audio out (22050)
   std::size_t max_audio_bytes;
   std::string language;

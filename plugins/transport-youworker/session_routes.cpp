@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "session_views.hpp"
 #include "switchboard/server/ext_call.hpp"
 #include "switchboard/server/session_turn.hpp"
 #include "switchboard/server/validation.hpp"
@@ -20,14 +21,6 @@ using server::Response;
 namespace {
 
 using server::json_response;
-
-std::optional<nlohmann::json> view_of(const sb_sessions_ext &s, const std::string &id) {
-  server::SinkText text;
-  server::ExtError f;
-  if (s.get(s.ctx, id.c_str(), text.sink(), &f.error) != SB_OK) return std::nullopt;
-  auto view = nlohmann::json::parse(text.value, nullptr, false);
-  return view.is_object() ? std::optional(std::move(view)) : std::nullopt;
-}
 
 // A query parameter as an integer within [at_least, at_most]; nullopt and a
 // 422 in the framework's shape otherwise.
@@ -69,20 +62,9 @@ void add_session_routes(server::Router &router, const sb_sessions_ext &sessions)
         if (!limit) return refusal;
         const auto offset = query_int(c, "offset", 0, 0, 1'000'000'000, refusal);
         if (!offset) return refusal;
-        server::SinkText text;
-        server::ExtError f;
-        if (s->list(s->ctx, text.sink(), &f.error) != SB_OK) return error_body(500, "Internal server error");
-        auto all = nlohmann::json::parse(text.value, nullptr, false).value("sessions", nlohmann::json::array());
-        std::vector<nlohmann::json> mine;
-        for (auto &one : all) {
-          if (server::may_see(c.who, one.value("owner", ""))) mine.push_back(std::move(one));
-        }
-        // The latest first (ISO 8601 sorts as text), then by id: a stable
-        // order for paging.
-        std::sort(mine.begin(), mine.end(), [](const nlohmann::json &a, const nlohmann::json &b) {
-          const std::string la = a.value("last_activity", ""), lb = b.value("last_activity", "");
-          return la != lb ? la > lb : a.value("session_id", "") < b.value("session_id", "");
-        });
+        const auto visible = visible_sessions(*s, c.who);
+        if (!visible) return error_body(500, "Internal server error");
+        const auto &mine = *visible;
         nlohmann::json page = nlohmann::json::array();
         for (std::size_t i = static_cast<std::size_t>(*offset);
              i < mine.size() && page.size() < static_cast<std::size_t>(*limit); ++i) {

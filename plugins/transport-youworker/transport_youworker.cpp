@@ -11,18 +11,32 @@
 //
 //   sample_rate: 22050            audio_b64 answers (WAV), as documented
 //   language: en                  stt_language and assistant_language when none is asked
+//   retrieval: true               turns answer from the ingested documents too
+//   ingestion:
+//     max_file_bytes: 10485760    an upload larger than this is refused (413)
+//     url:                        POST /v1/ingestion/url (url_fetch.hpp)
+//       enabled: false
+//       allowed_hosts: []         "example.com", or ".example.com" with its subdomains
+//       max_bytes: 5242880
+//       timeout_ms: 10000
+//       allow_private: false      loopback, private and link-local addresses
 //   limits:
 //     requests_per_minute: 100    as documented, with X-RateLimit-* headers
 //     messages_per_second_per_subject: 16.7  WebSocket: 1000 a minute
+//     max_body_bytes: 16777216    room for a 10 MB upload or audio_b64
 // ROOT_API_KEY in the environment (32+ characters) is an admin key.
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
+#include "analytics_routes.hpp"
 #include "chat_routes.hpp"
 #include "chat_socket.hpp"
 #include "errors.hpp"
+#include "ingestion_routes.hpp"
 #include "session_routes.hpp"
 #include "switchboard/ext/admin.h"
+#include "switchboard/ext/documents.h"
 #include "switchboard/sdk/plugin.hpp"
 #include "switchboard/server/chain_health.hpp"
 #include "switchboard/server/gateway.hpp"
@@ -46,6 +60,7 @@ server::TransportSettings read_settings(const nlohmann::json &config) {
   documented.gateway.requests_per_minute = 100;
   documented.gateway.rate_limit_headers = true;
   documented.gateway.messages_per_second_per_subject = 1000.0 / 60;
+  documented.gateway.limits.max_body_bytes = 16 << 20;
   auto s = server::read_transport_settings(config, documented);
   if (const char *root = std::getenv("ROOT_API_KEY"); root != nullptr && *root != 0) {
     s.gateway.auth.keys.push_back({"root", root, server::Role::admin});
@@ -61,14 +76,40 @@ class YouWorkerTransport : public sdk::Transport {
       : host_(host),
         settings_(read_settings(host.config())),
         language_(host.config().value("language", "en")),
+        retrieval_(host.config().value("retrieval", true)),
+        ingestion_(read_ingestion(host.config())),
         sessions_(host.extension<sb_sessions_ext>(SB_EXT_SESSIONS)),
+        documents_(host.extension<sb_documents_ext>(SB_EXT_DOCUMENTS)),
         admin_(host.extension<sb_admin_ext>(SB_EXT_ADMIN)),
         providers_(host.extension<sb_providers_ext>(SB_EXT_PROVIDERS)) {}
   ~YouWorkerTransport() override { stop(); }
 
   static void validate(const nlohmann::json &c, sdk::ConfigErrors &errors) {
-    server::check_transport_settings(c, errors, {"language"});
-    if (c.contains("language") && !c["language"].is_string()) errors.add("/language", "'language' must be a string");
+    namespace cfg = sdk::config;
+    server::check_transport_settings(c, errors, {"language", "retrieval", "ingestion"});
+    cfg::expect_string(c, "language", errors);
+    cfg::expect_bool(c, "retrieval", errors);
+    if (!c.contains("ingestion")) return;
+    const auto &i = c["ingestion"];
+    if (!i.is_object()) return errors.add("/ingestion", "'ingestion' must be a mapping");
+    if (!cfg::allow_only(i, {"max_file_bytes", "url"}, errors, "/ingestion")) return;
+    cfg::expect_integer(i, "max_file_bytes", errors, 1024, 1 << 30, "/ingestion");
+    if (!i.contains("url")) return;
+    const auto &u = i["url"];
+    if (!u.is_object()) return errors.add("/ingestion/url", "'url' must be a mapping");
+    if (!cfg::allow_only(u, {"enabled", "allowed_hosts", "max_bytes", "timeout_ms", "allow_private"}, errors,
+                         "/ingestion/url")) {
+      return;
+    }
+    cfg::expect_bool(u, "enabled", errors, "/ingestion/url");
+    cfg::expect_bool(u, "allow_private", errors, "/ingestion/url");
+    cfg::expect_integer(u, "max_bytes", errors, 1024, 1 << 30, "/ingestion/url");
+    cfg::expect_integer(u, "timeout_ms", errors, 100, 600000, "/ingestion/url");
+    if (u.contains("allowed_hosts") &&
+        (!u["allowed_hosts"].is_array() || !std::all_of(u["allowed_hosts"].begin(), u["allowed_hosts"].end(),
+                                                        [](const nlohmann::json &h) { return h.is_string(); }))) {
+      errors.add("/ingestion/url/allowed_hosts", "'allowed_hosts' must be a list of host names");
+    }
   }
 
   std::string start(const std::string &listen) override {
@@ -79,14 +120,19 @@ class YouWorkerTransport : public sdk::Transport {
                        "ROOT_API_KEY must be at least " + std::to_string(server::kMinSecretLength) + " characters");
     }
     turns_ = std::make_unique<server::TurnRunner>(*sessions_, settings_.sample_rate);
-    chat_ = std::make_unique<ChatContext>(
-        ChatContext{*turns_, providers_, settings_.sample_rate, settings_.max_audio_bytes, language_});
+    chat_ =
+        std::make_unique<ChatContext>(ChatContext{*turns_, providers_, settings_.sample_rate, settings_.max_audio_bytes,
+                                                  language_, retrieval_ && documents_ != nullptr, ledger_});
+    ingest_ = std::make_unique<IngestionContext>(IngestionContext{documents_, ingestion_});
+    analytics_ = std::make_unique<AnalyticsContext>(AnalyticsContext{*sessions_, documents_, ledger_});
     server::Router router;
     router.add("GET", "/health", Access::open, [this](const Call &) { return health(); });
     add_chat_routes(router, *chat_);
     add_session_routes(router, *sessions_);
+    add_ingestion_routes(router, *ingest_);
+    add_analytics_routes(router, *analytics_);
     sockets_ = std::make_unique<SocketContext>(
-        SocketContext{*turns_, settings_.sample_rate, settings_.max_audio_bytes, language_});
+        SocketContext{*chat_, settings_.sample_rate, settings_.max_audio_bytes, language_});
     router.add_upgrade("/chat/{session_id}", Access::user,
                        [this](const Call &c, server::SocketHandlers &handlers, server::OnOpen &on_open) {
                          return upgrade(c, handlers, on_open);
@@ -127,8 +173,8 @@ class YouWorkerTransport : public sdk::Transport {
   }
 
   // The document's services, from the chains' state: "ollama" is the
-  // answerer (the llm chain), "postgres" the conversation store; the
-  // document index and tool servers are not served yet.
+  // answerer (the llm chain), "postgres" the conversation store, "qdrant"
+  // the documents index; there are no MCP servers (tools are the host's).
   server::Response health() const {
     const auto h = server::chain_health(admin_);
     if (!h) return error_body(503, "the host offers no health view");
@@ -141,7 +187,7 @@ class YouWorkerTransport : public sdk::Transport {
                                  {"services",
                                   {{"ollama", h->llm ? "connected" : "disconnected"},
                                    {"postgres", "connected"},
-                                   {"qdrant", "not_configured"},
+                                   {"qdrant", documents_ != nullptr ? "connected" : "not_configured"},
                                    {"mcp_servers", 0}}},
                                  {"providers", {{"stt", h->stt}, {"llm", h->llm}, {"tts", h->tts}}}};
     return server::json_response(h->llm ? 200 : 503, body);
@@ -150,11 +196,17 @@ class YouWorkerTransport : public sdk::Transport {
   sdk::Host &host_;
   server::TransportSettings settings_;
   std::string language_;
+  bool retrieval_;
+  IngestionSettings ingestion_;
   const sb_sessions_ext *sessions_;
+  const sb_documents_ext *documents_;
   const sb_admin_ext *admin_;
   const sb_providers_ext *providers_;
   std::unique_ptr<server::TurnRunner> turns_;
+  UsageLedger ledger_;
   std::unique_ptr<ChatContext> chat_;
+  std::unique_ptr<IngestionContext> ingest_;
+  std::unique_ptr<AnalyticsContext> analytics_;
   std::unique_ptr<SocketContext> sockets_;
   std::unique_ptr<server::Gateway> gateway_;
   std::unique_ptr<server::Server> server_;

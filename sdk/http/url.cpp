@@ -44,11 +44,17 @@ bool split_url(std::string_view url, UrlParts &out) {
   const bool tls = out.scheme == "https" || out.scheme == "wss";
   if (!tls && out.scheme != "http" && out.scheme != "ws") return false;
   auto rest = url.substr(scheme_end + 3);
-  const auto slash = rest.find_first_of("/?");
+  const auto slash = rest.find_first_of("/?#");
   auto authority = rest.substr(0, slash);
   out.target.clear();
-  if (slash == std::string_view::npos || rest[slash] == '?') out.target.push_back('/');
-  if (slash != std::string_view::npos) out.target.append(rest.substr(slash));
+  if (slash == std::string_view::npos || rest[slash] != '/') out.target.push_back('/');
+  if (slash != std::string_view::npos) out.target.append(rest.substr(slash, rest.find('#', slash) - slash));
+  // user:password@ is not part of the host.
+  out.userinfo = false;
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority = authority.substr(at + 1);
+    out.userinfo = true;
+  }
   if (authority.empty()) return false;
   std::string_view host = authority;
   std::string_view port;

@@ -28,4 +28,15 @@ void set_voice(const sb_sessions_ext &sessions, void *attachment, const std::str
   }
 }
 
+bool configure(const sb_sessions_ext &sessions, void *attachment, const std::string &options_json, std::string &error) {
+  if (sessions.struct_size <= offsetof(sb_sessions_ext, configure) || sessions.configure == nullptr) {
+    error = "this host cannot choose providers, tools or documents per session (it is older than ABI 1.5)";
+    return false;
+  }
+  sb_error err{};
+  if (sessions.configure(attachment, options_json.c_str(), &err) == SB_OK) return true;
+  error = err.message;
+  return false;
+}
+
 }  // namespace switchboard::server::detail

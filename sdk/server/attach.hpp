@@ -17,5 +17,8 @@ void *attach_session(const sb_sessions_ext &sessions, const std::string &session
 // The attachment's session speaks in `voice` from its next turn (nothing
 // on a host older than ABI 1.4).
 void set_voice(const sb_sessions_ext &sessions, void *attachment, const std::string &voice);
+// How the attachment's turns are answered (ABI 1.5); false with `error`
+// when the host refuses the options or is older.
+bool configure(const sb_sessions_ext &sessions, void *attachment, const std::string &options_json, std::string &error);
 
 }  // namespace switchboard::server::detail

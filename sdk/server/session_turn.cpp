@@ -49,6 +49,15 @@ void SessionTurn::set_voice(const std::string &voice) {
   if (attachment_ != nullptr) detail::set_voice(sessions_, attachment_, voice);
 }
 
+bool SessionTurn::configure(const nlohmann::json &options, std::string &error) {
+  std::lock_guard lock(mutex_);
+  if (attachment_ == nullptr) {
+    error = "the turn is over";
+    return false;
+  }
+  return detail::configure(sessions_, attachment_, options.dump(), error);
+}
+
 void SessionTurn::say(const std::string &text, bool speak) {
   std::lock_guard lock(mutex_);
   if (attachment_ != nullptr) sessions_.send_text(attachment_, text.c_str(), speak);
@@ -121,6 +130,8 @@ void SessionTurn::event(const nlohmann::json &e) {
     }
   } else if (type == "text") {
     if (handlers_.text) handlers_.text(e.value("text", ""));
+  } else if (type == "tool") {
+    if (handlers_.tool) handlers_.tool(e);
   } else if (type == "turn_complete") {
     finish();
     if (handlers_.done) handlers_.done(e);

@@ -58,6 +58,7 @@ std::function<void()> TurnRunner::run(const std::string &session_id, const Ident
     h.text = out.text;
     h.heard = out.heard;
     h.transcript = out.transcript;
+    h.tool = out.tool;
     h.audio = [out, rate](const std::int16_t *samples, std::size_t count, std::uint32_t at) {
       if (out.audio) out.audio(wav_at(samples, count, at, rate));
       if (out.samples) out.samples(resampled(samples, count, at, rate));
@@ -84,6 +85,12 @@ std::function<void()> TurnRunner::run(const std::string &session_id, const Ident
       running->turn = turn;
     }
     if (!in.voice.empty()) turn->set_voice(in.voice);
+    if (!in.options.is_null() && !turn->configure(in.options, error)) {
+      turn->cancel();
+      if (out.failed) out.failed(400, error);
+      running->finish();
+      return;
+    }
     if (!in.audio.empty()) {
       if (!turn->hear(in.audio, in.declared_rate != 0 ? in.declared_rate : rate, error)) {
         turn->cancel();

@@ -102,4 +102,14 @@ std::optional<nlohmann::json> BodyFields::list(const std::string &name) {
   return *v;
 }
 
+std::optional<nlohmann::json> BodyFields::object(const std::string &name) {
+  const auto *v = find(name, false);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_object()) {
+    problem(name, "value is not a valid dict", "type_error.dict");
+    return std::nullopt;
+  }
+  return *v;
+}
+
 }  // namespace switchboard::server

@@ -81,7 +81,7 @@ TEST(Cli, CheckReportsFiveMistakesAtTheirPositions) {
                                ":9:11: duplicate llm name 'echo': names must be unique within a kind\n" + file +
                                ":13:13: unknown tts plugin 'tts-does-not-exist' (found: " + found + ")\n" + file +
                                ":14:1: unknown key 'sesions' (expected one of: plugin_dirs, log, stt, llm, "
-                               "tts, cache, chains, sessions, conversation, audio, transports)\n" +
+                               "tts, cache, chains, sessions, conversation, audio, documents, tools, transports)\n" +
                                "5 problems in " + file + "\n";
   EXPECT_EQ(lines_starting(r.err, file) + lines_starting(r.err, "5 problems"), expected);
 }

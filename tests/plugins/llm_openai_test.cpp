@@ -77,6 +77,59 @@ TEST_F(LlmOpenAi, SendsTheConfiguredDefaultsAndTheCallsOwnSettingsWin) {
   EXPECT_EQ(b->tokens.size(), 2U) << "max_tokens reached the server";
 }
 
+TEST_F(LlmOpenAi, OffersToolsAndReportsTheModelsCallPieceByPiece) {
+  h.upstream.script().tool_call = "search_documents";
+  h.upstream.script().tool_arguments = R"({"query":"tides at morlaix"})";
+  auto llm = h.make("llm-openai", config());
+  plugin::CancelSource cancel;
+  auto record = std::make_unique<LlmRecord>();
+  plugin::LlmRequest r;
+  r.messages = {{"user", "How high are the tides?"}};
+  r.tools_json = R"([{"type":"function","function":{"name":"search_documents","parameters":{"type":"object"}}}])";
+  r.passages = {{"Tide tables", "Spring tides at Morlaix rise nine metres.", 2.5}};
+  ASSERT_TRUE(plugin::chat(*llm, r, *record, cancel).ok());
+  ProviderHarness::finished(record->done);
+  ASSERT_TRUE(record->outcome.ok()) << record->outcome.message;
+  ASSERT_GE(record->tool_pieces.size(), 2U);
+  EXPECT_EQ(record->tool_pieces[0][2], "search_documents");
+  EXPECT_EQ(record->tool_pieces[0][1].rfind("call_", 0), 0U);
+  std::string arguments;
+  for (const auto &p : record->tool_pieces) {
+    EXPECT_EQ(p[0], "0");
+    arguments += p[3];
+  }
+  EXPECT_EQ(arguments, R"({"query":"tides at morlaix"})");
+  EXPECT_TRUE(record->text.empty());
+  const auto sent = h.upstream.last_request("chat")["body"];
+  EXPECT_EQ(sent["tools"][0]["function"]["name"], "search_documents");
+  ASSERT_EQ(sent["messages"].size(), 2U) << sent;
+  EXPECT_EQ(sent["messages"][0]["role"], "system");
+  EXPECT_NE(sent["messages"][0]["content"].get<std::string>().find("[1] (Tide tables) Spring tides at Morlaix"),
+            std::string::npos);
+  EXPECT_EQ(sent["messages"][1]["content"], "How high are the tides?");
+
+  // The result goes back as the API has it, and the model answers from it.
+  const std::string id = record->tool_pieces[0][1];
+  auto second = std::make_unique<LlmRecord>();
+  plugin::LlmRequest next;
+  next.messages = {
+      {"user", "How high are the tides?"},
+      {"assistant", "", R"({"tool_calls":[{"id":")" + id + R"(","name":"search_documents","arguments":"{}"}]})"},
+      {"tool", R"({"passages":[{"text":"Nine metres at springs."}]})",
+       R"({"tool_call_id":")" + id + R"(","name":"search_documents"})"}};
+  next.tools_json = r.tools_json;
+  ASSERT_TRUE(plugin::chat(*llm, next, *second, cancel).ok());
+  ProviderHarness::finished(second->done);
+  ASSERT_TRUE(second->outcome.ok()) << second->outcome.message;
+  EXPECT_EQ(second->text, "From the tool: Nine metres at springs.");
+  const auto body = h.upstream.last_request("chat")["body"];
+  EXPECT_EQ(body["messages"][1]["content"], nullptr);
+  EXPECT_EQ(body["messages"][1]["tool_calls"][0]["id"], id);
+  EXPECT_EQ(body["messages"][1]["tool_calls"][0]["type"], "function");
+  EXPECT_EQ(body["messages"][2]["role"], "tool");
+  EXPECT_EQ(body["messages"][2]["tool_call_id"], id);
+}
+
 TEST_F(LlmOpenAi, ReusesOneConnectionForCallsInTurn) {
   auto llm = h.make("llm-openai", config());
   for (int i = 0; i < 3; ++i) {

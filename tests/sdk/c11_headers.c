@@ -51,7 +51,7 @@ int main(void) {
   sb_error err;
   sb_llm_message message = {"user", "hello"};
   sb_llm_request request;
-  sb_llm_callbacks callbacks = {sizeof(sb_llm_callbacks), NULL, on_token, on_usage, on_done};
+  sb_llm_callbacks callbacks = {sizeof(sb_llm_callbacks), NULL, on_token, on_usage, on_done, NULL};
   const sb_llm_vtable *v = (const sb_llm_vtable *)descriptor.vtable;
 
   memset(&request, 0, sizeof request);

@@ -47,6 +47,9 @@ class Recorder : public conversation::SessionObserver {
     } else if (std::holds_alternative<AudioMetrics>(e.body)) {
       ++metrics;
       log.push_back("metrics");
+    } else if (const auto *tool = std::get_if<ToolUse>(&e.body)) {
+      tools.push_back(*tool);
+      log.push_back("tool " + tool->status);
     } else if (const auto *d = std::get_if<AudioDone>(&e.body)) {
       audio_done.push_back(d->heard);
       log.push_back(d->heard ? "audio done heard" : "audio done nothing");
@@ -81,6 +84,7 @@ class Recorder : public conversation::SessionObserver {
   std::vector<conversation::event::TurnComplete> completes;
   std::vector<std::string> finals;
   std::vector<std::string> errors;
+  std::vector<conversation::event::ToolUse> tools;
   std::vector<bool> audio_done;      // each AudioDone's heard
   std::vector<std::string> resumed;  // the rest of each sentence resumed on another provider
   int acks = 0;
@@ -103,8 +107,11 @@ struct ConversationHarness : ThreadedChainHarness {
       if (!cache) throw std::runtime_error("cache: " + why);
       created.push_back(cache);
     }
+    documents = std::make_shared<documents::DocumentStore>("", documents::StoreLimits{});
+    tools = std::make_shared<tools::ToolBox>(config.tools, documents, executor);
     conversation::EngineServices services{
-        executor, clock(), metrics, [this] { return chains; }, [this] { return cache; }, [this] { return wall_now(); }};
+        executor,  clock(), metrics, [this] { return chains; }, [this] { return cache; }, [this] { return wall_now(); },
+        documents, tools};
     conversations = std::make_unique<conversation::Conversations>(std::move(store), config, std::move(services));
   }
   ~ConversationHarness() override {
@@ -117,6 +124,8 @@ struct ConversationHarness : ThreadedChainHarness {
   }
 
   std::shared_ptr<plugin::Instance> cache;
+  std::shared_ptr<documents::DocumentStore> documents;
+  std::shared_ptr<tools::ToolBox> tools;
   std::unique_ptr<conversation::Conversations> conversations;
 };
 

@@ -2,6 +2,8 @@
 // real TCP on 127.0.0.1, and handlers that record what a call reported.
 #pragma once
 
+#include <array>
+
 #include <mutex>
 #include <string>
 #include <vector>
@@ -45,9 +47,15 @@ struct LlmRecord : plugin::LlmHandler, CallEnd {
     std::lock_guard lock(mutex);
     usage = {p, c};
   }
+  void on_tool_call(std::uint32_t index, std::string_view id, std::string_view name,
+                    std::string_view arguments) override {
+    std::lock_guard lock(mutex);
+    tool_pieces.push_back({std::to_string(index), std::string(id), std::string(name), std::string(arguments)});
+  }
   void on_done(const sdk::Outcome &o) override { end(o); }
   std::string text;
   std::vector<std::string> tokens;
+  std::vector<std::array<std::string, 4>> tool_pieces;  // index, id, name, arguments
   std::pair<std::uint32_t, std::uint32_t> usage{};
   DoneSignal first_token;
 };

@@ -79,8 +79,16 @@ std::string validate(const nlohmann::json &body, const Script &s, int &status) {
              ". Supported values are: 'system', 'assistant', 'user', 'tool', "
              "and 'developer'.";
     }
-    if (!m.contains("content") || !(m["content"].is_string() || m["content"].is_array())) {
+    const bool calls = m.contains("tool_calls");
+    if (calls && (!m["tool_calls"].is_array() || m["role"] != "assistant")) {
+      return "Invalid 'tool_calls' in '" + at + "': only assistant messages have an array of them.";
+    }
+    if (!m.contains("content") ||
+        !(m["content"].is_string() || m["content"].is_array() || (calls && m["content"].is_null()))) {
       return "Missing required parameter: '" + at + ".content'.";
+    }
+    if (m["role"] == "tool" && (!m.contains("tool_call_id") || !m["tool_call_id"].is_string())) {
+      return "Missing required parameter: '" + at + ".tool_call_id'.";
     }
   }
   if (body.contains("temperature")) {
@@ -105,7 +113,91 @@ std::string validate(const nlohmann::json &body, const Script &s, int &status) {
 
 std::atomic<int> next_id{1};
 
+// Whether the request offers the script's tool and no tool answered since
+// the last user message: then the model calls it.
+bool calls_tool(const nlohmann::json &body, const Script &s) {
+  if (s.tool_call.empty() || !body.contains("tools") || !body["tools"].is_array()) return false;
+  bool offered = false;
+  for (const auto &t : body["tools"]) {
+    offered =
+        offered || (t.is_object() && t.value("function", nlohmann::json::object()).value("name", "") == s.tool_call);
+  }
+  const auto &messages = body["messages"];
+  for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
+    if ((*it)["role"] == "tool") return false;
+    if ((*it)["role"] == "user") break;
+  }
+  return offered;
+}
+
+// What a model says after a tool's result: its first words.
+std::string after_tool(const nlohmann::json &messages) {
+  std::string result;
+  for (const auto &m : messages) {
+    if (m["role"] == "tool" && m["content"].is_string()) result = m["content"].get<std::string>();
+  }
+  const auto parsed = nlohmann::json::parse(result, nullptr, false);
+  if (parsed.is_object() && parsed.contains("passages") && parsed["passages"].is_array() &&
+      !parsed["passages"].empty()) {
+    result = parsed["passages"][0].value("text", "");
+  } else if (parsed.is_object() && parsed.contains("error")) {
+    result = "the tool failed";
+  }
+  std::istringstream in(result);
+  std::string out = "From the tool:";
+  std::string w;
+  for (int n = 0; n < 24 && in >> w; ++n) out += " " + w;
+  return out;
+}
+
 }  // namespace
+
+// The model's call to the script's tool, streamed as OpenAI streams one: the
+// id and name first, then the arguments in pieces, then finish_reason
+// "tool_calls". Only streaming requests ask for tools here.
+awaitable<void> tool_call_answer(Exchange &x, const nlohmann::json &body, const Script &s, const std::string &id,
+                                 long long created, const nlohmann::json &usage) {
+  const std::string model = body["model"];
+  const std::string call_id = "call_" + std::to_string(next_id++);
+  auto chunk = [&](const nlohmann::json &delta, const nlohmann::json &finish_reason) {
+    const nlohmann::json c = {{"id", id},
+                              {"object", "chat.completion.chunk"},
+                              {"created", created},
+                              {"model", model},
+                              {"choices", {{{"index", 0}, {"delta", delta}, {"finish_reason", finish_reason}}}}};
+    return "data: " + c.dump() + "\n\n";
+  };
+  const std::string malformed = "data: {\"id\": \"" + id + "\", \"choices\": [{\"delta\": {\"tool_calls\n\n";
+  co_await x.begin_stream("text/event-stream; charset=utf-8");
+  const nlohmann::json first = {{"role", "assistant"},
+                                {"content", nullptr},
+                                {"tool_calls",
+                                 {{{"index", 0},
+                                   {"id", call_id},
+                                   {"type", "function"},
+                                   {"function", {{"name", s.tool_call}, {"arguments", ""}}}}}}};
+  const std::string opening = chunk(first, nullptr);
+  if (!co_await x.chunk(opening, malformed)) co_return;
+  co_await x.sleep(s.first_token_ms);
+  const std::string &args = s.tool_arguments;
+  for (std::size_t at = 0; at < args.size(); at += 8) {
+    const nlohmann::json delta = {{"tool_calls", {{{"index", 0}, {"function", {{"arguments", args.substr(at, 8)}}}}}}};
+    const std::string piece = chunk(delta, nullptr);
+    if (!co_await x.chunk(piece, malformed)) co_return;
+    co_await x.sleep(s.token_ms);
+  }
+  const std::string closing = chunk(nlohmann::json::object(), "tool_calls");
+  if (!co_await x.chunk(closing, malformed)) co_return;
+  if (body.contains("stream_options") && body["stream_options"].value("include_usage", false)) {
+    const nlohmann::json last = {{"id", id},       {"object", "chat.completion.chunk"},  {"created", created},
+                                 {"model", model}, {"choices", nlohmann::json::array()}, {"usage", usage}};
+    const std::string usage_piece = "data: " + last.dump() + "\n\n";
+    if (!co_await x.chunk(usage_piece, malformed)) co_return;
+  }
+  const std::string done = "data: [DONE]\n\n";
+  if (!co_await x.chunk(done, malformed)) co_return;
+  co_await x.end_stream();
+}
 
 awaitable<void> openai_chat(Exchange &x) {
   const Script s = x.upstream.script_copy();
@@ -128,7 +220,10 @@ awaitable<void> openai_chat(Exchange &x) {
     co_await x.error(status, problem);
     co_return;
   }
-  const auto pieces = pieces_of(s.reply);
+  const bool tool_call = calls_tool(body, s);
+  const bool after_tool_result =
+      !tool_call && !s.tool_call.empty() && body.contains("tools") && body["messages"].back()["role"] == "tool";
+  const auto pieces = pieces_of(after_tool_result ? after_tool(body["messages"]) : s.reply);
   std::size_t from = resume_at(pieces, body["messages"]);
   std::size_t to = pieces.size();
   const long limit = body.value("max_completion_tokens", body.value("max_tokens", 0L));
@@ -149,6 +244,10 @@ awaitable<void> openai_chat(Exchange &x) {
   const auto created =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 
+  if (tool_call) {
+    co_await tool_call_answer(x, body, s, id, created, usage);
+    co_return;
+  }
   if (!body.value("stream", false)) {
     std::string text;
     for (std::size_t i = from; i < to; ++i) text += pieces[i];

@@ -66,6 +66,13 @@ struct Script {
   int speech_ms_per_char = 20;            // audio length of synthesized text
   int audio_chunk_ms = 100;               // audio sent in pieces this long
   int interim_every_ms = 300;             // deepgram-live: an interim result per this much audio
+  // chat: when the request offers a tool of this name and none has answered
+  // since the last user message, the reply is a call to it with these
+  // arguments (streamed in pieces); after the tool's result, the reply is
+  // "From the tool: " and the first words of its result (a search's first
+  // passage text).
+  std::string tool_call;
+  std::string tool_arguments = "{}";
 };
 
 class Upstream {

@@ -15,7 +15,7 @@ extern "C" {
  * fields at the end of structs (checked through struct_size), new kinds, new
  * extension ids. See docs/abi-policy.md. */
 #define SB_ABI_MAJOR 1
-#define SB_ABI_MINOR 4
+#define SB_ABI_MINOR 5
 
 /* The one symbol every plugin exports. */
 #define SB_ENTRY_SYMBOL "switchboard_plugin_entry"

@@ -75,13 +75,21 @@ TEST_F(YouWorkerChat, UnifiedAnswersTextAndSpeaksWhenAsked) {
   EXPECT_FALSE(body["metadata"]["session_id"].get<std::string>().empty()) << "a new session when none is named";
 }
 
-TEST_F(YouWorkerChat, AnUnknownModelIsRefusedAndAKnownOneIsAccepted) {
+TEST_F(YouWorkerChat, TheModelChoosesTheProviderThatAnswersAndAnUnknownOneIsRefused) {
   auto r = post_json(server->port(), "/v1/chat/unified", {{"text_input", "Hi"}, {"model", "gpt-oss:20b"}});
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.json()["detail"].get<std::string>().find("scripted, backup"), std::string::npos) << r.body;
   EXPECT_EQ(r.json()["status_code"], 400);
-  r = post_json(server->port(), "/v1/chat/unified", {{"text_input", "Hi"}, {"model", "backup"}});
-  EXPECT_EQ(r.status, 200) << r.body;
+  // The second provider of the chain answers when named, in the same
+  // session, and the next turn without a model goes back to the chain's order.
+  r = post_json(server->port(), "/v1/chat/unified",
+                {{"text_input", "Hi"}, {"model", "backup"}, {"session_id", "model-1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["content"], "Backup here.");
+  EXPECT_EQ(r.json()["metadata"]["provider"], "backup");
+  r = post_json(server->port(), "/v1/chat/unified", {{"text_input", "Hi"}, {"session_id", "model-1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["metadata"]["provider"], "scripted");
 }
 
 TEST_F(YouWorkerChat, EachBadFieldIsTheFrameworksValidationError) {

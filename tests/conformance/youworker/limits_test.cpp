@@ -35,6 +35,34 @@ TEST(YouWorkerAuth, KeysByHeaderOrQueryAndTheRootKeyFromTheEnvironment) {
   EXPECT_EQ(http_request(port, "GET", "/v1/sessions/mine/messages", "", {{"X-API-Key", kRoot}}).status, 200);
 }
 
+TEST(YouWorkerAuth, ABearerJwtSignedWithTheSharedSecretIsTaken) {
+  // The native API issues the token; both transports share the secret and
+  // the audience, so it is good on both.
+  const std::string auth = std::string(
+                               "{auth: {enabled: true, jwt_secret: jwt-secret-0123456789abcdef0123456789, "
+                               "audience: switchboard-apis, api_keys: [{name: app, key: ") +
+                           kUser + ", role: user}]}}";
+  YouWorkerServer server(youworker_providers(), auth, {}, auth);
+  ASSERT_TRUE(server.ready()) << server.process().err();
+  const auto issued = http_request(server.native_port(), "POST", "/auth/token", R"({"user_id":"ann"})",
+                                   {{"X-API-Key", kUser}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  const std::string token = issued.json()["token"];
+  const int port = server.port();
+  EXPECT_EQ(http_request(port, "GET", "/v1/sessions", "", {{"Authorization", "Bearer " + token}}).status, 200);
+  const auto forged = http_request(port, "GET", "/v1/sessions", "", {{"Authorization", "Bearer " + token + "x"}});
+  EXPECT_EQ(forged.status, 401);
+  EXPECT_EQ(forged.json()["status_code"], 401);
+  // The WebSocket takes it as ?token=, as documented.
+  WsClient ws(port, "/chat/jwt-session?token=" + token);
+  const auto welcome = ws.next();
+  ASSERT_TRUE(welcome);
+  EXPECT_EQ((*welcome)["type"], "system");
+  int refused = 0;
+  WsClient bad(port, "/chat/jwt-session?token=nope", {}, &refused);
+  EXPECT_EQ(refused, 401);
+}
+
 TEST(YouWorkerAuth, AShortRootKeyIsRefusedAtStart) {
   YouWorkerServer server(youworker_providers(), "{}", {{"ROOT_API_KEY", "short"}});
   EXPECT_EQ(server.port(), 0) << "the transport did not listen";

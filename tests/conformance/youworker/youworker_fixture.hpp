@@ -36,14 +36,15 @@ inline std::string youworker_recognising_providers() {
 class YouWorkerServer : public ServedBinary {
  public:
   explicit YouWorkerServer(const std::string &providers, const std::string &transport_config = "{}",
-                           const std::map<std::string, std::string> &env = {})
+                           const std::map<std::string, std::string> &env = {}, const std::string &native_config = "{}")
       : ServedBinary(SWITCHBOARD_BINARY,
                      providers +
                          "transports:\n"
                          "  - {name: youworker, plugin: transport-youworker, listen: \"127.0.0.1:0\", config: " +
                          transport_config +
                          "}\n"
-                         "  - {name: voice-api, plugin: transport-voice-api, listen: \"127.0.0.1:0\", config: {}}\n",
+                         "  - {name: voice-api, plugin: transport-voice-api, listen: \"127.0.0.1:0\", config: " +
+                         native_config + "}\n",
                      env) {}
   int port() { return port_of("youworker"); }
   int native_port() { return port_of("voice-api"); }

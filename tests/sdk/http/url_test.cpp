@@ -33,6 +33,21 @@ TEST(Url, SplitsIntoSchemeHostPortAndTarget) {
   EXPECT_FALSE(split_url("no-scheme", p));
 }
 
+TEST(Url, TheHostIsTheOneConnectedTo) {
+  UrlParts p;
+  // What a client would connect to, not what a reader might take for the host.
+  ASSERT_TRUE(split_url("http://allowed.example@evil.example:81/x", p));
+  EXPECT_EQ(p.host, "evil.example");
+  EXPECT_EQ(p.port, "81");
+  EXPECT_TRUE(p.userinfo);
+  ASSERT_TRUE(split_url("http://evil.example#@allowed.example/x", p));
+  EXPECT_EQ(p.host, "evil.example");
+  EXPECT_EQ(p.target, "/");
+  EXPECT_FALSE(p.userinfo);
+  ASSERT_TRUE(split_url("https://h.example/a?b=1#frag", p));
+  EXPECT_EQ(p.target, "/a?b=1");
+}
+
 TEST(PcmStream, SamplesCutBetweenTheirBytesAreJoined) {
   PcmStream pcm;
   std::vector<std::int16_t> got;

@@ -1,5 +1,8 @@
 #include "config/config.hpp"
 
+#include <algorithm>
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 namespace switchboard::config {
@@ -183,6 +186,47 @@ TEST(Config, DecodesTheAudioBlock) {
   EXPECT_EQ(r.config.audio.min_speech_ms, 200) << "defaults for the rest";
   const auto bad = decode_text("audio: {trailing_silence_ms: 5, vad: on}\n");
   EXPECT_EQ(bad.diags.size(), 2u);
+}
+
+TEST(Config, DecodesDocumentsAndTools) {
+  const auto r = decode_text(
+      "documents: {path: docs.db, chunk_words: 80, passages: 2}\n"
+      "tools:\n"
+      "  builtin: [current_time]\n"
+      "  allowed_hosts: [tools.example.com]\n"
+      "  http:\n"
+      "    - {name: weather, url: \"https://tools.example.com:8443/w\", timeout_ms: 900, "
+      "parameters: {type: object}}\n");
+  ASSERT_TRUE(r.diags.empty()) << messages(r.diags).front();
+  EXPECT_EQ(std::filesystem::path(r.config.documents.path).filename(), "docs.db");
+  EXPECT_TRUE(std::filesystem::path(r.config.documents.path).is_absolute());
+  EXPECT_EQ(r.config.documents.chunk_words, 80);
+  EXPECT_EQ(r.config.documents.passages, 2);
+  EXPECT_EQ(r.config.tools.builtin, std::vector<std::string>{"current_time"});
+  ASSERT_EQ(r.config.tools.http.size(), 1u);
+  EXPECT_EQ(r.config.tools.http[0].timeout_ms, 900);
+  EXPECT_EQ(r.config.tools.http[0].parameters, (nlohmann::json{{"type", "object"}}));
+  EXPECT_EQ(decode_text("").config.tools.builtin, (std::vector<std::string>{"search_documents", "current_time"}));
+}
+
+TEST(Config, AnHttpToolCallsOnlyAListedHostByHttp) {
+  const auto r = decode_text(
+      "tools:\n"
+      "  allowed_hosts: [tools.example.com]\n"
+      "  http:\n"
+      "    - {name: a, url: \"http://169.254.169.254/latest\"}\n"
+      "    - {name: b, url: \"file:///etc/passwd\"}\n"
+      "    - {name: \"bad name\", url: \"https://user@tools.example.com/x\"}\n"
+      "    - {name: a, url: \"https://tools.example.com/y\"}\n");
+  const auto m = messages(r.diags);
+  ASSERT_EQ(m.size(), 4u);
+  auto has = [&](const std::string &text) {
+    return std::any_of(m.begin(), m.end(), [&](const std::string &x) { return x.find(text) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("'169.254.169.254' is not in tools.allowed_hosts"));
+  EXPECT_TRUE(has("http:// or https://"));
+  EXPECT_TRUE(has("1 to 64"));
+  EXPECT_TRUE(has("duplicate tool name 'a'"));
 }
 
 TEST(Config, RejectsStoresThatDoNotExistYet) {

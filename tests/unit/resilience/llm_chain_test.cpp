@@ -14,6 +14,10 @@ using Type = ChainEvent::Type;
 class Answer : public LlmListener {
  public:
   void on_token(std::string_view t) override { text += t; }
+  void on_tool_calls(std::vector<ToolCall> c) override {
+    ++tool_deliveries;
+    calls = std::move(c);
+  }
   void on_event(const ChainEvent &e) override { events.push_back(e); }
   void on_done(const Outcome &o) override {
     ++dones;
@@ -23,6 +27,8 @@ class Answer : public LlmListener {
 
   std::string text;
   std::vector<ChainEvent> events;
+  std::vector<ToolCall> calls;
+  int tool_deliveries = 0;
   int dones = 0;
   Outcome outcome;
 };
@@ -328,6 +334,77 @@ TEST(LlmChain, ResetAndForceOpenShowInTheView) {
   EXPECT_EQ(view["providers"]["llm"]["current_provider"], "primary");
   EXPECT_FALSE(h.chains->reset("llm", "nobody"));
   EXPECT_FALSE(h.chains->force_open("tts", "primary"));
+}
+
+LlmChainRequest ask_with_tool(const std::string &text) {
+  LlmChainRequest r = ask(text);
+  r.tools_json = R"([{"type":"function","function":{"name":"search_documents","parameters":{"type":"object"}}}])";
+  return r;
+}
+
+const std::string kToolCall = R"(, tool_call: {name: search_documents, arguments: '{"query":"zorbex reactor"}'})";
+
+TEST(LlmChain, AToolCallIsDeliveredWholeOnceTheAnswerCompletes) {
+  test::ChainHarness h(two_providers(kToolCall));
+  Answer a;
+  auto call = h.chains->llm()->start(ask_with_tool("hi"), a);
+  h.advance(milliseconds(25));  // the name and two pieces of six arguments' pieces, 10 ms apart
+  EXPECT_EQ(a.tool_deliveries, 0) << "pieces stay with the attempt until it completes";
+  h.advance(milliseconds(500));
+  ASSERT_TRUE(a.done());
+  ASSERT_TRUE(a.outcome.ok()) << a.outcome.message;
+  EXPECT_EQ(a.tool_deliveries, 1);
+  ASSERT_EQ(a.calls.size(), 1U);
+  EXPECT_EQ(a.calls[0].name, "search_documents");
+  EXPECT_EQ(a.calls[0].id, "call_scripted_0");
+  EXPECT_EQ(a.calls[0].arguments, R"({"query":"zorbex reactor"})");
+  EXPECT_EQ(a.text, "");
+}
+
+TEST(LlmChain, AToolCallCutMidStreamIsNeverDeliveredTheNextProvidersIs) {
+  // The primary dies two pieces into its call: name and part of the arguments.
+  test::ChainHarness h(two_providers(kToolCall + ", fail_after_tokens: 2", "", kToolCall));
+  Answer a;
+  auto call = h.chains->llm()->start(ask_with_tool("hi"), a);
+  h.advance(milliseconds(1000));
+  ASSERT_TRUE(a.done());
+  ASSERT_TRUE(a.outcome.ok()) << a.outcome.message;
+  EXPECT_EQ(call->answered_by(), "secondary");
+  EXPECT_EQ(a.tool_deliveries, 1) << "one call, from the provider that completed";
+  ASSERT_EQ(a.calls.size(), 1U);
+  EXPECT_EQ(a.calls[0].arguments, R"({"query":"zorbex reactor"})") << "not the primary's half joined to it";
+  EXPECT_EQ(h.count(Type::fallback, "primary"), 1u);
+}
+
+TEST(LlmChain, ATurnThatOffersNoToolsGetsText) {
+  test::ChainHarness h(two_providers(kToolCall));
+  Answer a;
+  auto call = h.chains->llm()->start(ask("hi"), a);
+  h.advance(milliseconds(1000));
+  ASSERT_TRUE(a.done());
+  EXPECT_EQ(a.tool_deliveries, 0);
+  EXPECT_EQ(a.text, kReply);
+}
+
+TEST(LlmChain, APreferredProviderAnswersFirstAndTheRestStillFollow) {
+  test::ChainHarness h(two_providers(""));
+  Answer a;
+  auto r = ask("hi");
+  r.prefer = "secondary";
+  auto call = h.chains->llm()->start(std::move(r), a);
+  h.advance(milliseconds(1000));
+  ASSERT_TRUE(a.done());
+  EXPECT_EQ(call->answered_by(), "secondary");
+
+  test::ChainHarness failing(two_providers("", "", ", fail_after_tokens: 0"));
+  Answer b;
+  auto r2 = ask("hi");
+  r2.prefer = "secondary";
+  auto call2 = failing.chains->llm()->start(std::move(r2), b);
+  failing.advance(milliseconds(1000));
+  ASSERT_TRUE(b.done());
+  EXPECT_TRUE(b.outcome.ok()) << b.outcome.message;
+  EXPECT_EQ(call2->answered_by(), "primary") << "the preferred one failed: the chain went on";
 }
 
 }  // namespace

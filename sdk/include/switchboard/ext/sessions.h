@@ -27,7 +27,10 @@ typedef struct sb_session_events {
    *   {"type":"transcript","id":"..","text":"..","is_final":true,"confidence":..,"timestamp":..}
    *   {"type":"text","turn_id":"..","text":".."}          the answer as it streams
    *   {"type":"turn_complete","turn_id":"..","user_text":"..","assistant_text":"..",
-   *    "interrupted":false,"llm_provider":"..","timings":{...}}
+   *    "interrupted":false,"llm_provider":"..","timings":{...},
+   *    "usage":{"prompt_tokens":..,"completion_tokens":..,"estimated":bool}}  (usage: ABI 1.5)
+   *   {"type":"tool","turn_id":"..","tool":"..","call_id":"..","status":"start"|"end"|"error",
+   *    "args":{..},"latency_ms":..,"result_preview":"..","error_message":".."}   (ABI 1.5)
    *   {"type":"interrupt_ack","reason":"interrupt"|"barge-in"}
    *   {"type":"audio_done","heard":true}   the audio ended by end_audio is heard out:
    *    every utterance in it has its final transcript (heard: one had words)
@@ -95,6 +98,19 @@ typedef struct sb_sessions_ext {
    * gives). NULL or "": the configured one again. A provider without that
    * voice speaks in its own. */
   void (*set_voice)(void *attachment, const char *voice);
+  /* ABI 1.5 (check struct_size). [any-thread] How this attachment's turns
+   * are answered from the next message on, as a JSON object; a key left out
+   * keeps its value; each attach starts from the defaults (the chain's
+   * order, no tools, no documents):
+   *   "llm_provider": ".."   the llm chain's provider (by name, or by the
+   *                          model it is configured with) asked first; the
+   *                          rest of the chain still follows it. "": the
+   *                          chain's order.
+   *   "tools": bool          offer the host's tools (config `tools`)
+   *   "documents": bool      add passages of the host's documents
+   *   "collections": [".."]  which collections (none: all)
+   * SB_INVALID_INPUT with the reason for an unknown provider or key. */
+  sb_status (*configure)(void *attachment, const char *options_json, sb_error *err);
 } sb_sessions_ext;
 
 #ifdef __cplusplus

@@ -23,8 +23,9 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>> 
 struct UrlParts {
   std::string scheme;  // lower-case
   std::string host;
-  std::string port;    // the scheme's default when absent
-  std::string target;  // path and query, "/" at least
+  std::string port;       // the scheme's default when absent
+  std::string target;     // path and query, "/" at least (no fragment)
+  bool userinfo = false;  // the URL carried user:password@ before the host
 };
 
 // False when the URL is not absolute http, https, ws or wss.

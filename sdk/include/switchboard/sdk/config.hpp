@@ -86,10 +86,12 @@ inline void expect_string(const nlohmann::json &block, std::string_view key, Con
   }
 }
 
-inline void expect_bool(const nlohmann::json &block, std::string_view key, ConfigErrors &errors) {
+// `at`, in these checks: the block's own JSON pointer ("" for the top level).
+inline void expect_bool(const nlohmann::json &block, std::string_view key, ConfigErrors &errors,
+                        const std::string &at = "") {
   const auto it = block.find(std::string(key));
   if (it != block.end() && !it->is_boolean()) {
-    errors.add(pointer(key), about(key, " must be true or false"));
+    errors.add(at + pointer(key), about(key, " must be true or false"));
   }
 }
 
@@ -110,15 +112,15 @@ inline void expect_number(const nlohmann::json &block, std::string_view key, Con
 }
 
 inline void expect_integer(const nlohmann::json &block, std::string_view key, ConfigErrors &errors, std::int64_t min,
-                           std::int64_t max) {
+                           std::int64_t max, const std::string &at = "") {
   const auto it = block.find(std::string(key));
   if (it == block.end()) {
     return;
   }
   if (!it->is_number_integer()) {
-    errors.add(pointer(key), about(key, " must be a whole number"));
+    errors.add(at + pointer(key), about(key, " must be a whole number"));
   } else if (it->get<std::int64_t>() < min || it->get<std::int64_t>() > max) {
-    errors.add(pointer(key),
+    errors.add(at + pointer(key),
                about(key, " must be between ").append(std::to_string(min)).append(" and ").append(std::to_string(max)));
   }
 }

@@ -1,6 +1,7 @@
 // Language models for C++ plugins: derive from Llm.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,9 +16,29 @@
 
 namespace switchboard::sdk {
 
+// A call the model made to one of the request's tools.
+struct ToolCall {
+  std::string id;
+  std::string name;
+  std::string arguments;  // JSON text
+};
+
 struct Message {
-  std::string role;
+  Message() = default;
+  Message(std::string r, std::string c) : role(std::move(r)), content(std::move(c)) {}
+
+  std::string role;  // "system", "user", "assistant" or "tool"
   std::string content;
+  std::vector<ToolCall> tool_calls;  // an assistant's calls
+  std::string tool_call_id;          // a "tool" message: the call it answers
+  std::string name;                  // a "tool" message: the tool
+};
+
+// A passage of the operator's documents that may answer the question.
+struct Passage {
+  std::string source;
+  std::string text;
+  double score = 0;
 };
 
 struct LlmRequest {
@@ -26,6 +47,9 @@ struct LlmRequest {
   std::optional<double> temperature;
   std::optional<int> max_tokens;
   nlohmann::json options = nlohmann::json::object();
+  // OpenAI-style tool definitions the model may call; empty: none.
+  nlohmann::json tools = nlohmann::json::array();
+  std::vector<Passage> passages;  // best first
 };
 
 // Where a completion reports; copy it freely. Calls after done are dropped.
@@ -38,6 +62,20 @@ class LlmSink : public detail::SinkBase<sb_llm_callbacks> {
   }
   bool usage(std::uint32_t prompt_tokens, std::uint32_t completion_tokens) {
     return state_->emit([&](const sb_llm_callbacks &cb) { cb.on_usage(cb.user, prompt_tokens, completion_tokens); });
+  }
+  // A piece of tool call `index`: id and name on its first piece, then
+  // fragments of its JSON arguments. Dropped by a host older than ABI 1.5
+  // (it offers no tools, so a model has none to call).
+  bool tool_call(std::uint32_t index, std::string_view id, std::string_view name, std::string_view arguments) {
+    return state_->emit([&](const sb_llm_callbacks &cb) {
+      if (cb.struct_size < offsetof(sb_llm_callbacks, on_tool_call) + sizeof cb.on_tool_call ||
+          cb.on_tool_call == nullptr) {
+        return;
+      }
+      const std::string i(id), n(name);
+      cb.on_tool_call(cb.user, index, id.empty() ? nullptr : i.c_str(), name.empty() ? nullptr : n.c_str(),
+                      arguments.data(), arguments.size());
+    });
   }
 };
 

@@ -8,6 +8,7 @@
 // to check its `config:` block for `switchboard check`.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -98,6 +99,33 @@ void destroy(void *instance) noexcept {
   delete static_cast<Instance<T> *>(instance);
 }
 
+// The ABI 1.5 fields of a request from a host that has them.
+inline void read_tools_and_passages(const sb_llm_request &request, LlmRequest &req) {
+  auto has = [&](std::size_t end) { return request.struct_size >= end; };
+  if (has(offsetof(sb_llm_request, tools_json) + sizeof request.tools_json) && request.tools_json != nullptr) {
+    req.tools = nlohmann::json::parse(request.tools_json);
+    if (has(offsetof(sb_llm_request, message_tools_json) + sizeof request.message_tools_json) &&
+        request.message_tools_json != nullptr) {
+      for (size_t i = 0; i < req.messages.size(); ++i) {
+        if (request.message_tools_json[i] == nullptr) continue;
+        const auto extra = nlohmann::json::parse(request.message_tools_json[i]);
+        Message &m = req.messages[i];
+        for (const auto &call : extra.value("tool_calls", nlohmann::json::array())) {
+          m.tool_calls.push_back({call.value("id", ""), call.value("name", ""), call.value("arguments", "{}")});
+        }
+        m.tool_call_id = extra.value("tool_call_id", "");
+        m.name = extra.value("name", "");
+      }
+    }
+  }
+  if (has(offsetof(sb_llm_request, passage_count) + sizeof request.passage_count)) {
+    for (size_t i = 0; i < request.passage_count; ++i) {
+      const sb_llm_passage &p = request.passages[i];
+      req.passages.push_back({p.source != nullptr ? p.source : "", p.text != nullptr ? p.text : "", p.score});
+    }
+  }
+}
+
 template <class T>
 struct LlmBridge {
   static sb_status chat(void *instance, const sb_llm_request *request, const sb_llm_callbacks *callbacks,
@@ -108,12 +136,13 @@ struct LlmBridge {
       req.messages.reserve(request->message_count);
       for (size_t i = 0; i < request->message_count; ++i) {
         const sb_llm_message &m = request->messages[i];
-        req.messages.push_back({m.role != nullptr ? m.role : "", m.content != nullptr ? m.content : ""});
+        req.messages.emplace_back(m.role != nullptr ? m.role : "", m.content != nullptr ? m.content : "");
       }
       req.model = request->model != nullptr ? request->model : "";
       if (request->temperature >= 0) req.temperature = request->temperature;
       if (request->max_tokens > 0) req.max_tokens = request->max_tokens;
       if (request->options_json != nullptr) req.options = nlohmann::json::parse(request->options_json);
+      read_tools_and_passages(*request, req);
     } catch (...) {
       sink.state().abandon();
       outcome_of_current_exception().fill(err);

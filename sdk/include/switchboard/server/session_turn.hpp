@@ -37,6 +37,8 @@ struct TurnHandlers {
   // The same final transcript event whole (confidence, timestamp ...).
   std::function<void(const nlohmann::json &transcript)> transcript;
   std::function<void(const std::string &delta)> text;  // the answer as it is written
+  // A tool the model called: {"type":"tool","tool","call_id","status","args",...} (sessions.h)
+  std::function<void(const nlohmann::json &tool)> tool;
   std::function<void(const std::int16_t *samples, std::size_t count, std::uint32_t rate)> audio;  // spoken
   // Every tts provider failed (part of) the answer: the text goes on, unspoken.
   std::function<void(const std::string &message)> unspoken;
@@ -62,6 +64,9 @@ class SessionTurn : public std::enable_shared_from_this<SessionTurn> {
   // The session's tts voice from this turn on (a host of ABI 1.4 or later;
   // before it, the configured voice speaks).
   void set_voice(const std::string &voice);
+  // How this turn is answered (sessions.h `configure`: llm_provider, tools,
+  // documents, collections). False with `error` when refused.
+  bool configure(const nlohmann::json &options, std::string &error);
   // A typed message; `speak`: the answer is spoken too.
   void say(const std::string &text, bool speak);
   // An audio message (WAV, Ogg, MP3, WebM/Opus or raw PCM16 at

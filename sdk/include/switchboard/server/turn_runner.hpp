@@ -26,6 +26,9 @@ struct TurnInput {
   bool speak = false;               // typed: speak the answer too (spoken input is always answered aloud)
   std::string voice;                // the session's tts voice from this turn on; "": as it was
   std::uint32_t declared_rate = 0;  // raw PCM16's rate; 0: the runner's
+  // How the session answers from this turn on (sessions.h `configure`:
+  // llm_provider, tools, documents, collections); null: as it was.
+  nlohmann::json options = nullptr;
 };
 
 struct TurnOutput {
@@ -34,11 +37,12 @@ struct TurnOutput {
   std::function<void(std::vector<std::int16_t>)> samples;  // the same samples, for an API that joins them
   std::function<void(const std::string &transcript)> heard;
   std::function<void(const nlohmann::json &transcript)> transcript;  // the final's event whole (confidence ...)
+  std::function<void(const nlohmann::json &tool)> tool;              // a tool the model called (start, end, error)
   // No tts provider could speak (part of) the answer; its text goes on.
   std::function<void(const std::string &message)> unspoken;
   // The turn is over: what was answered (assistant_text, user_text, llm_provider, timings ...).
   std::function<void(const nlohmann::json &complete)> done;
-  // The HTTP status that says why (400 bad audio, 404 another's session,
+  // The HTTP status that says why (400 bad audio or options, 404 another's session,
   // 422 nothing heard, 500 the providers failed, 409 replaced).
   std::function<void(int status, const std::string &message)> failed;
 };

@@ -40,6 +40,8 @@ class BodyFields {
   std::optional<std::int64_t> integer(const std::string &name, std::int64_t at_least, std::int64_t at_most);
   // An array (of anything), or nullopt.
   std::optional<nlohmann::json> list(const std::string &name);
+  // An object (a dict), or nullopt.
+  std::optional<nlohmann::json> object(const std::string &name);
   // A problem of the caller's own (a rule across fields).
   void problem(const std::string &field, const std::string &msg, const std::string &type);
 
