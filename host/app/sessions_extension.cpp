@@ -78,7 +78,11 @@ struct SessionsExtension::Attachment : conversation::SessionObserver {
     const double latency = t.first_audio_ms >= 0 ? t.first_audio_ms : t.first_token_ms;
     metrics.add("turns_total", 1);
     if (latency >= 0) metrics.observe("turn_latency_ms", latency);
-    recent.record(now_seconds(), latency, false);
+    admin::TurnStages stages;
+    stages.stt_ms = t.transcript_ms;
+    if (t.first_token_ms >= 0) stages.llm_ms = t.first_token_ms - std::max(0.0, t.transcript_ms);
+    if (t.first_audio_ms >= 0 && t.first_token_ms >= 0) stages.tts_ms = t.first_audio_ms - t.first_token_ms;
+    recent.record(now_seconds(), latency, false, stages, done.llm_provider);
   }
 
   // After this returns no callback runs (unless called from inside one).

@@ -36,7 +36,7 @@ json build() {
   const json kind = {{"type", "string"}, {"enum", {"stt", "llm", "tts"}}};
   const json not_found = {{"404", response("Not found", "Error")}};
   json paths;
-  paths["/"]["get"] = operation("API info", "info");
+  paths["/"]["get"] = operation("API info (JSON); a browser (Accept: text/html first) gets the web console", "info");
   paths["/health"]["get"] = operation("Health of the server and its provider chains", "health");
   paths["/providers"]["get"] = operation("Provider chains, breakers and fallbacks", "listProviders");
   paths["/providers/{provider_type}/reset"]["post"] =
@@ -65,6 +65,12 @@ json build() {
       operation("System metrics (JSON; the Prometheus text format with Accept: text/plain)", "metrics");
   paths["/metrics/prometheus"]["get"] = operation("Metrics in the Prometheus text format", "prometheus");
   paths["/metrics/recent"]["get"] = operation("Turns of the last minute", "recentMetrics");
+  paths["/metrics/ws"]["get"] = operation(
+      "WebSocket: the metrics pushed about once a second", "metricsFeed", false,
+      {{"description",
+        "Upgrade to a WebSocket. The server sends {\"type\":\"metrics\",\"timestamp\",\"metrics\" (as GET "
+        "/metrics),\"recent\" (as GET /metrics/recent),\"providers\" (the chains of GET /providers),\"cache\" (as "
+        "GET /cache/stats, or null)} at once and then about once a second; what the client sends is ignored."}});
   paths["/cache/stats"]["get"] = operation("Cache statistics", "cacheStats");
   paths["/cache/clear"]["delete"] = operation("Empty the cache", "clearCache", true);
   const json user_schema = {{"type", "object"}, {"properties", {{"user_id", {{"type", "string"}}}}}};
@@ -79,7 +85,8 @@ json build() {
         "Upgrade to a WebSocket. Client messages: {\"type\":\"audio\",\"data\":base64} (PCM16 16 kHz mono, WAV, "
         "or WebM/Opus chunks; binary frames of the same), {\"type\":\"interrupt\"}, {\"type\":\"text\",\"data\":..}, "
         "{\"type\":\"audio_end\"}. Server messages: state_change, transcript_update, audio (base64 WAV by "
-        "default), audio_metrics, vad_status, interrupt_ack, error."},
+        "default), audio_metrics, vad_status, interrupt_ack, error; with ?stream_text=1 also response_text "
+        "({\"data\":{\"turn_id\",\"text\"}}) as the answer is written."},
        {"parameters", {path_param("session_id", "the session (made if new)")}},
        {"responses", {{"101", {{"description", "Switching to the WebSocket protocol"}}}}}});
   return {{"openapi", "3.0.3"},

@@ -208,9 +208,6 @@ void add_admin_routes(server::Router &router, const HostViews &v) {
 }  // namespace
 
 void add_rest_routes(server::Router &router, const HostViews &v, std::function<std::uint64_t()> api_requests) {
-  router.add("GET", "/", Access::open, [](const Call &) {
-    return ok({{"status", "ok"}, {"version", "1.0.0"}, {"message", "Voice Assistant API"}});
-  });
   router.add("GET", "/health", Access::open, [v](const Call &) {
     if (v.admin == nullptr) return detail(503, "the host offers no health view");
     Text text;

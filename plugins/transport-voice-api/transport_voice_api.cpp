@@ -6,6 +6,8 @@
 #include <memory>
 #include <random>
 
+#include "console_routes.hpp"
+#include "metrics_feed.hpp"
 #include "rest_routes.hpp"
 #include "settings.hpp"
 #include "switchboard/sdk/plugin.hpp"
@@ -36,7 +38,16 @@ class VoiceApiTransport : public sdk::Transport {
     if (views_.sessions == nullptr) throw sdk::Error(sdk::Status::fatal, "the host offers no sessions extension");
     server::Router router;
     add_rest_routes(router, views_, [this] { return gateway_->requests(); });
+    add_console_routes(router);
     router.add("POST", "/auth/token", Access::user, [this](const Call &c) { return token(c); });
+    feed_ = std::make_unique<MetricsFeed>(views_);
+    router.add_upgrade("/metrics/ws", Access::user,
+                       [this](const Call &, server::SocketHandlers &handlers, server::OnOpen &on_open) {
+                         auto *feed = feed_.get();
+                         handlers.on_text = [](std::string_view) {};  // nothing to say to it
+                         on_open = [feed](std::shared_ptr<server::Socket> s) { feed->subscribe(std::move(s)); };
+                         return server::Response{101, "", "", {}};
+                       });
     router.add_upgrade("/voice/{session_id}", Access::user,
                        [this](const Call &c, server::SocketHandlers &handlers, server::OnOpen &on_open) {
                          return upgrade(c, handlers, on_open);
@@ -52,6 +63,7 @@ class VoiceApiTransport : public sdk::Transport {
   void stop() override {
     if (server_) server_->stop();
     server_.reset();
+    feed_.reset();
   }
 
   // At a reload: new keys, secret and token rules apply at once (a key
@@ -118,8 +130,12 @@ class VoiceApiTransport : public sdk::Transport {
     std::function<void()> release;
     if (auto refused = gateway_->take_session(c.who, c.client, release)) return *refused;
     auto *gateway = gateway_.get();
+    SocketSettings socket_settings = settings_.socket;
+    if (const auto it = c.request.query.find("stream_text"); it != c.request.query.end()) {
+      socket_settings.stream_text = it->second == "1" || it->second == "true";
+    }
     auto socket = std::make_shared<VoiceSocket>(
-        views_, id, settings_.socket, c.who,
+        views_, id, socket_settings, c.who,
         [gateway](const server::Identity &who) { return gateway->allow_message(who); }, std::move(release));
     socket->bind(handlers, on_open);
     return {101, "", "", {}};
@@ -142,6 +158,7 @@ class VoiceApiTransport : public sdk::Transport {
   nlohmann::json applied_config_;
   HostViews views_;
   std::unique_ptr<server::Gateway> gateway_;
+  std::unique_ptr<MetricsFeed> feed_;
   std::unique_ptr<server::Server> server_;
 };
 

@@ -220,6 +220,8 @@ void VoiceSocket::event(const nlohmann::json &e) {
     out = {{"type", "interrupt_ack"}, {"message", "Playback stopped"}, {"reason", e["reason"]}};
   } else if (type == "error") {
     out = {{"type", "error"}, {"message", e["message"]}, {"code", e["code"]}};
+  } else if (type == "text" && settings_.stream_text) {
+    out = {{"type", "response_text"}, {"data", {{"turn_id", e["turn_id"]}, {"text", e["text"]}}}};
   } else {
     return;  // the answer's text chunks: the API speaks it and sends the whole at turn end
   }

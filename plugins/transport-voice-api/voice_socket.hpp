@@ -20,6 +20,9 @@ struct SocketSettings {
   double messages_per_second = 100;   // client messages; 0: no limit
   double message_burst = 200;
   std::size_t max_audio_bytes = 0;  // decoded audio per message; 0: no limit
+  // Per connection (?stream_text=1, beyond the document): the answer's text
+  // as it is written, as {"type":"response_text","data":{"turn_id","text"}}.
+  bool stream_text = false;
 };
 
 class VoiceSocket : public std::enable_shared_from_this<VoiceSocket> {

@@ -61,6 +61,10 @@ class HeadlessChromium {
     if (!std::regex_search(line, m, json_re)) return nullptr;
     return nlohmann::json::parse(m[1].str(), nullptr, false);
   }
+  // Waits for a line of Chromium's output matching `pattern`; "" at the limit.
+  std::string wait_for(const std::string &pattern, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    return process_->wait_for(pattern, limit);
+  }
   // Chromium's own log, for a failure's message.
   std::string log() { return process_->err(); }
 

@@ -3,13 +3,18 @@
 #include "tools/toolbox.hpp"
 
 #include <future>
+#include <mutex>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "core/executor.hpp"
+#include "switchboard/server/server.hpp"
 
 namespace switchboard::tools {
 namespace {
+
+namespace server = switchboard::server;
 
 struct ToolBoxTest : ::testing::Test {
   core::Executor executor{1};
@@ -82,6 +87,49 @@ TEST_F(ToolBoxTest, WhatGoesWrongIsAnErrorResult) {
   const auto r = box(s).call("closed", "{}", {});
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("could not be reached"), std::string::npos) << r.error;
+}
+
+TEST_F(ToolBoxTest, AnHttpToolGetsTheArgumentsAsAJsonPostAndItsAnswerIsTheResult) {
+  std::mutex mutex;
+  server::Request seen;
+  server::Server tool({[&](const server::Request &r) {
+                         std::lock_guard lock(mutex);
+                         seen = r;
+                         if (r.path == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(600));
+                         if (r.path == "/text") return server::Response{200, "text/plain", "sunny"};
+                         if (r.path == "/down") return server::Response{503, "application/json", "{}"};
+                         return server::Response{200, "application/json", R"({"forecast":"rain","city":"Brest"})"};
+                       },
+                       nullptr, nullptr},
+                      server::Limits{});
+  const auto bound = tool.start("127.0.0.1:0");
+  const std::string base = "http://" + bound;
+  config::ToolSettings s;
+  s.builtin.clear();
+  s.allowed_hosts = {"127.0.0.1"};
+  for (const char *path : {"weather", "text", "down", "slow"}) {
+    s.http.push_back({path, "", base + "/" + path, {}, 300, ""});
+  }
+  auto b = box(s);
+  auto r = b.call("weather", R"({"city":"Brest"})", {});
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(nlohmann::json::parse(r.content), (nlohmann::json{{"forecast", "rain"}, {"city", "Brest"}}));
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(seen.method, "POST");
+    EXPECT_EQ(seen.header("content-type"), "application/json");
+    EXPECT_EQ(nlohmann::json::parse(seen.body), (nlohmann::json{{"city", "Brest"}}));
+  }
+  r = b.call("text", "{}", {});
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(nlohmann::json::parse(r.content), (nlohmann::json{{"result", "sunny"}}));
+  r = b.call("down", "{}", {});
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, "the tool answered HTTP 503");
+  r = b.call("slow", "{}", {});
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, "the tool gave no answer within 300 ms");
+  tool.stop();
 }
 
 TEST_F(ToolBoxTest, RunReportsFromAWorker) {
