@@ -59,9 +59,19 @@ TEST_F(BadInput, AnOversizedMessageClosesThatSocketOnly) {
   WsClient ws(server->port(), "/voice/too-big");
   ASSERT_TRUE(ws.until("state_change"));
   ws.send_binary(std::string(100000, '\0'));
+  // The server may close before the whole message is written: then the
+  // write is cut (broken pipe, reset) and the close frame can be lost with
+  // the connection. That is the refusal too; otherwise it says 1009.
+  const std::string write_error = ws.last_error();
   while (ws.next(std::chrono::seconds(10))) {
   }
-  EXPECT_EQ(ws.close_code(), 1009) << "message too big; the read ended with: " << ws.last_error();
+  if (write_error.empty()) {
+    EXPECT_EQ(ws.close_code(), 1009) << "message too big; the read ended with: " << ws.last_error();
+  } else {
+    EXPECT_TRUE(ws.close_code() == 1009 || ws.close_code() == 0)
+        << "the write was cut (" << write_error << ") and the socket closed with " << ws.close_code();
+  }
+  EXPECT_FALSE(ws.open()) << "the socket is closed either way";
   other_session_still_works();
 }
 
