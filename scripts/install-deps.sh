@@ -35,6 +35,8 @@ packages=(
   nginx-light openssl curl
   # browser tests: Debian's own Chromium, headless, against the server on 127.0.0.1
   chromium
+  # fuzzing: clang with libFuzzer (make fuzz); a busy machine for make test-stress
+  clang libclang-rt-14-dev stress-ng
 )
 
 missing=()

@@ -290,12 +290,13 @@ bool decode(std::span<const std::uint8_t> bytes, std::vector<std::int16_t> &out,
 
 bool decode_raw_pcm16(std::span<const std::uint8_t> bytes, int rate, int channels, std::vector<std::int16_t> &out,
                       std::string &error) {
-  if (rate < 4000 || rate > 192000) {
-    error = "sample rate " + std::to_string(rate) + " Hz is out of range (4000 to 192000)";
+  if (rate < kMinInputRate || rate > kMaxInputRate) {
+    error = "sample rate " + std::to_string(rate) + " Hz is out of range (" + std::to_string(kMinInputRate) + " to " +
+            std::to_string(kMaxInputRate) + ")";
     return false;
   }
-  if (channels < 1 || channels > 8) {
-    error = std::to_string(channels) + " channels is out of range (1 to 8)";
+  if (channels < 1 || channels > kMaxInputChannels) {
+    error = std::to_string(channels) + " channels is out of range (1 to " + std::to_string(kMaxInputChannels) + ")";
     return false;
   }
   const std::size_t frame_bytes = 2 * static_cast<std::size_t>(channels);

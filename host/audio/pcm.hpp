@@ -11,6 +11,12 @@ namespace switchboard::audio {
 inline constexpr int kPipelineRate = 16000;
 inline constexpr std::size_t kFrameSamples = 320;
 
+// The audio taken in: rates and channel counts outside these are refused
+// before anything is resampled.
+inline constexpr int kMinInputRate = 4000;
+inline constexpr int kMaxInputRate = 192000;
+inline constexpr int kMaxInputChannels = 8;
+
 // Interleaved signed 16-bit samples.
 struct Pcm {
   std::vector<std::int16_t> samples;

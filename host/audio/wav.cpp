@@ -71,6 +71,16 @@ bool decode_wav(std::span<const std::uint8_t> b, Pcm &out, std::string &error) {
     error = "WAV file has no usable fmt chunk";
     return false;
   }
+  if (rate < kMinInputRate || rate > kMaxInputRate) {
+    error = "WAV sample rate " + std::to_string(rate) + " Hz is out of range (" + std::to_string(kMinInputRate) +
+            " to " + std::to_string(kMaxInputRate) + ")";
+    return false;
+  }
+  if (channels > kMaxInputChannels) {
+    error =
+        "WAV file has " + std::to_string(channels) + " channels (at most " + std::to_string(kMaxInputChannels) + ")";
+    return false;
+  }
   if (data == nullptr) {
     error = "WAV file has no data chunk";
     return false;

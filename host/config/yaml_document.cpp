@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "switchboard/sdk/config.hpp"
+#include "switchboard/sdk/utf8.hpp"
 
 namespace switchboard::config {
 namespace {
@@ -129,6 +130,23 @@ YamlDocument YamlDocument::parse(const std::string &text, const std::string &fil
                                  Diagnostics &diags) {
   YamlDocument doc;
   doc.file_ = file;
+  if (!switchboard::sdk::valid_utf8(text)) {
+    // YAML is Unicode text; a stray byte would otherwise travel into every
+    // JSON view of the config (which cannot carry it).
+    Position at;
+    std::size_t begin = 0;
+    for (at.line = 1;; ++at.line) {
+      const auto end = text.find('\n', begin);
+      if (!switchboard::sdk::valid_utf8(std::string_view(text).substr(begin, end - begin)) ||
+          end == std::string::npos) {
+        break;
+      }
+      begin = end + 1;
+    }
+    diags.add(file, at, "the file is not UTF-8 text");
+    doc.root_ = json::object();
+    return doc;
+  }
   YAML::Node node;
   try {
     node = YAML::Load(text);

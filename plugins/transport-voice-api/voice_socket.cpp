@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client_message.hpp"
 #include "switchboard/sdk/base64.hpp"
 #include "switchboard/sdk/wav.hpp"
 
@@ -88,48 +89,29 @@ void VoiceSocket::text(std::string_view raw) {
     error("Too many messages: slow down", "rate_limited");
     return;
   }
-  const auto message = nlohmann::json::parse(raw, nullptr, false);
-  if (message.is_discarded() || !message.is_object()) {
-    error("Invalid JSON message", "bad_json");
-    return;
-  }
-  const auto type = message.find("type");
-  if (type == message.end() || !type->is_string()) {
-    error("Message has no \"type\"", "bad_message");
-    return;
-  }
-  const std::string &t = type->get_ref<const std::string &>();
-  if (t == "audio") {
-    const auto data = message.find("data");
-    if (data == message.end() || !data->is_string()) {
-      error("Audio message has no base64 \"data\"", "bad_audio");
-      return;
-    }
-    const auto bytes = switchboard::sdk::base64_decode(data->get_ref<const std::string &>());
-    if (!bytes) {
-      error("Audio data is not valid base64", "bad_base64");
-      return;
-    }
-    const bool taken = audio(*bytes);
-    // Beyond the document: a client that numbers its audio messages ("seq")
-    // hears when each was taken in, and how much audio the server dropped.
-    if (const auto seq = message.find("seq"); taken && seq != message.end() && seq->is_number_integer()) {
-      socket_->send_text(
-          nlohmann::json{{"type", "audio_ack"}, {"seq", *seq}, {"dropped_samples", live_->dropped_samples()}}.dump());
-    }
-  } else if (t == "interrupt") {
-    live_->interrupt();
-  } else if (t == "text") {
-    const auto data = message.find("data");
-    if (data == message.end() || !data->is_string()) {
-      error("Text message has no \"data\"", "bad_message");
-      return;
-    }
-    live_->say(data->get_ref<const std::string &>(), true);
-  } else if (t == "audio_end") {
-    live_->end_audio();
-  } else {
-    error("Unknown message type: " + t, "unknown_type");
+  auto message = decode_client_message(raw);
+  switch (message.kind) {
+    case ClientMessage::Kind::refused:
+      error(message.error, message.code.c_str());
+      break;
+    case ClientMessage::Kind::audio:
+      // Beyond the document: a client that numbers its audio messages ("seq")
+      // hears when each was taken in, and how much audio the server dropped.
+      if (audio(message.data) && message.seq) {
+        socket_->send_text(
+            nlohmann::json{{"type", "audio_ack"}, {"seq", *message.seq}, {"dropped_samples", live_->dropped_samples()}}
+                .dump());
+      }
+      break;
+    case ClientMessage::Kind::interrupt:
+      live_->interrupt();
+      break;
+    case ClientMessage::Kind::text:
+      live_->say(message.data, true);
+      break;
+    case ClientMessage::Kind::audio_end:
+      live_->end_audio();
+      break;
   }
 }
 

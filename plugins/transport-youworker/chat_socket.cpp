@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "chat_message.hpp"
 #include "chat_routes.hpp"
 #include "errors.hpp"
 #include "switchboard/sdk/base64.hpp"
@@ -51,44 +52,25 @@ void ChatSocket::send(const std::string &type, const nlohmann::json &content, nl
 
 void ChatSocket::text(std::string_view raw) {
   if (allow_ && !allow_()) return send("error", "Rate limit exceeded: 1000 messages a minute");
-  const auto m = nlohmann::json::parse(raw, nullptr, false);
-  if (!m.is_object()) return send("error", "Invalid JSON message");
-  const std::string type = m.contains("type") && m["type"].is_string() ? m["type"].get<std::string>() : "";
-  if (type == "ping") return send("pong", nullptr);
-  if (type == "stop") {
-    client_.turns().stop_running();
-    return send("status", "Stopped", {{"stage", "stopped"}});
+  auto m = decode_chat_message(raw, context_.max_audio_bytes);
+  switch (m.kind) {
+    case ChatMessage::Kind::refused:
+      return send("error", m.content);
+    case ChatMessage::Kind::ping:
+      return send("pong", nullptr);
+    case ChatMessage::Kind::stop:
+      client_.turns().stop_running();
+      return send("status", "Stopped", {{"stage", "stopped"}});
+    case ChatMessage::Kind::text:
+    case ChatMessage::Kind::audio:
+      break;
   }
   server::TurnInput in;
-  const auto metadata = m.value("metadata", nlohmann::json::object());
-  if (type == "text") {
-    if (!m.contains("content") || !m["content"].is_string()) return send("error", "'content' must be a string");
-    in.text = m["content"].get<std::string>();
-    if (in.text.find_first_not_of(" \t\r\n") == std::string::npos) return send("error", "The message is empty");
-    in.speak = metadata.is_object() && metadata.value("expect_audio", false);
-  } else if (type == "audio") {
-    if (!m.contains("audio_data") || !m["audio_data"].is_string()) {
-      return send("error", "'audio_data' must be a base64 string");
-    }
-    auto bytes = sdk::base64_decode(m["audio_data"].get<std::string>());
-    if (!bytes || bytes->empty()) return send("error", "audio_data is not valid base64");
-    if (bytes->size() > context_.max_audio_bytes) {
-      return send("error", "audio_data is larger than " + std::to_string(context_.max_audio_bytes) + " bytes");
-    }
-    const auto rate = m.value("sample_rate", 16000);
-    if (rate < 8000 || rate > 48000) return send("error", "sample_rate must be 8000 to 48000");
-    in.audio = std::move(*bytes);
-    in.declared_rate = static_cast<std::uint32_t>(rate);
-    in.speak = !metadata.is_object() || metadata.value("expect_audio", true);
-  } else {
-    return send("error", "Unknown message type: " + type);
-  }
-  const std::string model = metadata.is_object() && metadata.contains("model") && metadata["model"].is_string()
-                                ? metadata["model"].get<std::string>()
-                                : "";
-  const bool tools = !metadata.is_object() || !metadata.contains("enable_tools") ||
-                     !metadata["enable_tools"].is_boolean() || metadata["enable_tools"].get<bool>();
-  in.options = answer_options(context_.chat, model, tools);
+  in.text = std::move(m.content);
+  in.audio = std::move(m.audio);
+  if (!in.audio.empty()) in.declared_rate = m.sample_rate;
+  in.speak = m.expect_audio;
+  in.options = answer_options(context_.chat, m.model, m.enable_tools);
   turn(std::move(in));
 }
 

@@ -24,21 +24,6 @@ bool ends_with(const std::string &s, std::string_view suffix) {
 
 }  // namespace
 
-bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-    if (extra < 0 || (extra == 1 && c < 0xC2) || c > 0xF4) return false;
-    for (int k = 1; k <= extra; ++k) {
-      const std::size_t at = i + static_cast<std::size_t>(k);
-      if (at >= text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) return false;
-    }
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return true;
-}
-
 std::string kind_of(std::string_view filename, std::string_view content_type) {
   const std::string name = lower(filename);
   if (ends_with(name, ".txt") || ends_with(name, ".text")) return "text";

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "switchboard/sdk/utf8.hpp"
+
 namespace youworker {
 
 struct Extracted {
@@ -25,6 +27,6 @@ std::optional<Extracted> extract(const std::string &kind, const std::string &dat
 // An HTML page's text: scripts, styles and tags out, common entities decoded.
 std::string html_text(std::string_view html);
 
-bool valid_utf8(std::string_view text);
+using switchboard::sdk::valid_utf8;
 
 }  // namespace youworker

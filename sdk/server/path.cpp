@@ -1,5 +1,8 @@
 #include "switchboard/server/path.hpp"
 
+#include "switchboard/sdk/utf8.hpp"
+#include "switchboard/server/server.hpp"
+
 namespace switchboard::server {
 
 namespace {
@@ -79,38 +82,22 @@ std::string join_path(const std::vector<std::string> &segments) {
 }
 
 bool valid_utf8(std::string_view text) noexcept {
-  const auto *s = reinterpret_cast<const unsigned char *>(text.data());
-  const std::size_t n = text.size();
-  for (std::size_t i = 0; i < n;) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    char32_t cp;
-    if ((c & 0xe0) == 0xc0) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4;
-      cp = c & 0x07;
+  return sdk::valid_utf8(text);
+}
+
+std::string percent_decode(std::string_view text, bool query) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
+      i += 2;
     } else {
-      return false;
+      out.push_back(query && c == '+' ? ' ' : c);
     }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    const char32_t least = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
-    if (cp < least || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += len;
   }
-  return true;
+  return out;
 }
 
 }  // namespace switchboard::server

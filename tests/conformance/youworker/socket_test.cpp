@@ -103,6 +103,11 @@ TEST_F(YouWorkerSocket, RefusedMessagesSayWhyAndTheSocketGoesOn) {
   EXPECT_EQ(ws->until("error").value_or(nlohmann::json())["content"], "Unknown message type: dance");
   ws->send_json({{"type", "audio"}, {"audio_data", "AAAA"}, {"sample_rate", 4000}});
   EXPECT_EQ(ws->until("error").value_or(nlohmann::json())["content"], "sample_rate must be 8000 to 48000");
+  // Fields of the wrong type are refused or taken as absent, never the end of the socket.
+  ws->send_json({{"type", "audio"}, {"audio_data", "AAAA"}, {"sample_rate", "fast"}});
+  EXPECT_EQ(ws->until("error").value_or(nlohmann::json())["content"], "sample_rate must be 8000 to 48000");
+  ws->send_json({{"type", "text"}, {"content", "Hi"}, {"metadata", {{"expect_audio", "yes"}, {"model", 7}}}});
+  EXPECT_EQ(until_final(*ws).back()["metadata"]["is_final"], true);
   ws->send_json({{"type", "text"}, {"content", "Hello"}});
   EXPECT_EQ(until_final(*ws).back()["metadata"]["is_final"], true);
 }

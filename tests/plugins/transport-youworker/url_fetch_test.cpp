@@ -51,6 +51,7 @@ TEST(TextExtraction, KindsAndText) {
   EXPECT_EQ(extract("text", "\xEF\xBB\xBFhello", error)->pages, std::vector<std::string>{"hello"});
   EXPECT_FALSE(extract("text", "caf\xe9", error));
   EXPECT_FALSE(extract("text", "\xC0\xAF", error)) << "an overlong encoding";
+  EXPECT_FALSE(extract("text", "a \xED\xA0\x80 b", error)) << "a surrogate, which no JSON answer can carry";
   EXPECT_TRUE(valid_utf8("caf\xC3\xA9 \xF0\x9F\x98\x80"));
   EXPECT_FALSE(valid_utf8("\xF0\x9F\x98"));
   EXPECT_EQ(html_text("<p>a &amp; b</p><script>x()</script><style>p{}</style>c"), " a & b   c");

@@ -9,6 +9,7 @@
 #include "audio/sniff.hpp"
 #include "audio/wav.hpp"
 #include "support/testdata.hpp"
+#include "switchboard/sdk/wav.hpp"
 
 namespace switchboard::audio {
 namespace {
@@ -192,6 +193,21 @@ TEST(Decoder, AStreamsLimitHoldsPerChunk) {
   EXPECT_FALSE(stream.push(bytes, out, error));
   EXPECT_NE(error.find("too long"), std::string::npos) << error;
   EXPECT_LE(out.size(), kPipelineRate / 4);
+}
+
+// Found by tests/fuzz/audio_decode: a WAV header's sample rate went to the
+// resampler unchecked, which threw for rates it cannot take.
+TEST(Decoder, AWavAtARateNoOneRecordsIsRefusedWithItsRate) {
+  for (const std::uint32_t rate : {1u, 3999u, 192001u, 4000000000u}) {
+    const std::vector<std::int16_t> samples(64, 100);
+    auto bytes = switchboard::sdk::wav_file(samples.data(), samples.size(), 16000);
+    for (int i = 0; i < 4; ++i) bytes[24 + i] = static_cast<char>((rate >> (8 * i)) & 0xff);  // fmt: sample rate
+    std::vector<std::int16_t> out;
+    std::string error;
+    const std::span<const std::uint8_t> view(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+    EXPECT_FALSE(decode(view, out, error)) << rate;
+    EXPECT_NE(error.find(std::to_string(rate) + " Hz is out of range"), std::string::npos) << error;
+  }
 }
 
 }  // namespace

@@ -67,6 +67,17 @@ TEST(YamlDocument, ReportsDuplicateKeys) {
   EXPECT_EQ(doc.root()["a"], 1);
 }
 
+// Found by tests/fuzz/config: a stray byte in a key reached the JSON views of
+// the config, whose output refuses it.
+TEST(YamlDocument, RefusesTextThatIsNotUtf8AtItsLine) {
+  Diagnostics diags;
+  const auto doc = YamlDocument::parse("log: {level: debug}\nl\x94g: 1\n", "t.yaml", no_env(), diags);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags.items()[0].at.line, 2);
+  EXPECT_EQ(diags.items()[0].message, "the file is not UTF-8 text");
+  EXPECT_TRUE(doc.root().empty());
+}
+
 TEST(YamlDocument, ReportsSyntaxErrorsWithPosition) {
   Diagnostics diags;
   YamlDocument::parse("a: [1, 2\nb: 3\n", "t.yaml", no_env(), diags);
