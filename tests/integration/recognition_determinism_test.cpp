@@ -43,7 +43,9 @@ std::string transcript(int port, const std::string &session, const std::string &
     std::this_thread::sleep_until(due);
   }
   for (int guard = 0; guard < 500; ++guard) {
-    const auto m = ws.next(std::chrono::seconds(20));
+    // A bound, not a pace: beside two other sessions on two decoders, a
+    // loaded machine takes well over 20 s to reach this one's final.
+    const auto m = ws.next(std::chrono::seconds(120));
     if (!m) return "(nothing heard)";
     if ((*m)["type"] == "transcript_update" && (*m)["data"]["is_final"] == true && (*m)["data"]["speaker"] == "user") {
       return (*m)["data"]["text"];
