@@ -290,15 +290,7 @@ bool decode(std::span<const std::uint8_t> bytes, std::vector<std::int16_t> &out,
 
 bool decode_raw_pcm16(std::span<const std::uint8_t> bytes, int rate, int channels, std::vector<std::int16_t> &out,
                       std::string &error) {
-  if (rate < kMinInputRate || rate > kMaxInputRate) {
-    error = "sample rate " + std::to_string(rate) + " Hz is out of range (" + std::to_string(kMinInputRate) + " to " +
-            std::to_string(kMaxInputRate) + ")";
-    return false;
-  }
-  if (channels < 1 || channels > kMaxInputChannels) {
-    error = std::to_string(channels) + " channels is out of range (1 to " + std::to_string(kMaxInputChannels) + ")";
-    return false;
-  }
+  if (!input_format_ok(rate, channels, error)) return false;
   const std::size_t frame_bytes = 2 * static_cast<std::size_t>(channels);
   if (bytes.size() % frame_bytes != 0) {
     error = "PCM16 data must be whole frames of " + std::to_string(frame_bytes) + " bytes; got " +

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace switchboard::audio {
@@ -16,6 +17,21 @@ inline constexpr std::size_t kFrameSamples = 320;
 inline constexpr int kMinInputRate = 4000;
 inline constexpr int kMaxInputRate = 192000;
 inline constexpr int kMaxInputChannels = 8;
+
+// Whether audio at `rate` Hz with `channels` channels may be taken in; else
+// false with the reason in `error`.
+inline bool input_format_ok(std::int64_t rate, std::int64_t channels, std::string &error) {
+  if (rate < kMinInputRate || rate > kMaxInputRate) {
+    error = "sample rate " + std::to_string(rate) + " Hz is out of range (" + std::to_string(kMinInputRate) + " to " +
+            std::to_string(kMaxInputRate) + ")";
+    return false;
+  }
+  if (channels < 1 || channels > kMaxInputChannels) {
+    error = std::to_string(channels) + " channels is out of range (1 to " + std::to_string(kMaxInputChannels) + ")";
+    return false;
+  }
+  return true;
+}
 
 // Interleaved signed 16-bit samples.
 struct Pcm {

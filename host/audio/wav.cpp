@@ -71,14 +71,8 @@ bool decode_wav(std::span<const std::uint8_t> b, Pcm &out, std::string &error) {
     error = "WAV file has no usable fmt chunk";
     return false;
   }
-  if (rate < kMinInputRate || rate > kMaxInputRate) {
-    error = "WAV sample rate " + std::to_string(rate) + " Hz is out of range (" + std::to_string(kMinInputRate) +
-            " to " + std::to_string(kMaxInputRate) + ")";
-    return false;
-  }
-  if (channels > kMaxInputChannels) {
-    error =
-        "WAV file has " + std::to_string(channels) + " channels (at most " + std::to_string(kMaxInputChannels) + ")";
+  if (!input_format_ok(rate, channels, error)) {
+    error = "WAV " + error;
     return false;
   }
   if (data == nullptr) {
