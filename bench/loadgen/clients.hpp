@@ -28,6 +28,21 @@ struct Totals {
   Result result;
 };
 
+// Reads a WebSocket's messages until it ends, each to `on_message` as text.
+template <typename WebSocket, typename OnMessage>
+awaitable<void> read_messages(WebSocket &socket, OnMessage on_message) {
+  beast::flat_buffer buffer;
+  try {
+    for (;;) {
+      co_await socket.async_read(buffer, use_awaitable);
+      const auto data = buffer.data();
+      on_message(std::string_view(static_cast<const char *>(data.data()), data.size()));
+      buffer.consume(buffer.size());
+    }
+  } catch (const std::exception &) {
+  }
+}
+
 // A connection to host:port.
 inline awaitable<beast::tcp_stream> connect(const std::string &host, int port) {
   auto executor = co_await asio::this_coro::executor;

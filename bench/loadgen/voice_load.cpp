@@ -75,16 +75,7 @@ struct Session {
 };
 
 awaitable<void> read_all(std::shared_ptr<Session> s) {
-  beast::flat_buffer buffer;
-  try {
-    for (;;) {
-      co_await s->socket.async_read(buffer, use_awaitable);
-      const auto data = buffer.data();
-      s->message(std::string_view(static_cast<const char *>(data.data()), data.size()));
-      buffer.consume(buffer.size());
-    }
-  } catch (const std::exception &) {
-  }
+  co_await read_messages(s->socket, [&s](std::string_view m) { s->message(m); });
   s->reading = false;
 }
 

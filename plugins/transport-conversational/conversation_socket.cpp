@@ -1,5 +1,7 @@
 #include "conversation_socket.hpp"
 
+#include "conversation_message.hpp"
+
 #include "switchboard/sdk/base64.hpp"
 #include "switchboard/sdk/wav.hpp"
 #include "switchboard/server/ext_call.hpp"
@@ -56,21 +58,19 @@ void ConversationSocket::closed() {
 }
 
 void ConversationSocket::text(std::string_view raw) {
-  const auto m = nlohmann::json::parse(raw, nullptr, false);
-  if (!m.is_object()) return error("INVALID_JSON", "Invalid JSON format");
-  const auto type = m.find("type");
-  const std::string name = type == m.end() ? "None" : type->is_string() ? type->get<std::string>() : type->dump();
-  if (name == "start_conversation") return start();
-  if (name == "end_conversation") return end();
-  if (name != "audio_chunk") return error("UNKNOWN_TYPE", "Unknown message type: " + name);
-  if (!live_) return error("NO_SESSION", "No active conversation session");
-  const auto data = m.find("audio_data");
-  if (data == m.end() || !data->is_string()) {
-    return error("PROCESSING_ERROR", "Audio processing error: audio_data must be a base64 string");
+  const auto m = decode_conversation_message(raw);
+  switch (m.kind) {
+    case ConversationMessage::Kind::start:
+      return start();
+    case ConversationMessage::Kind::end:
+      return end();
+    case ConversationMessage::Kind::refused:
+      return error(m.code.c_str(), m.message);
+    case ConversationMessage::Kind::audio:
+      if (!live_) return error("NO_SESSION", "No active conversation session");
+      if (!m.message.empty()) return error("PROCESSING_ERROR", "Audio processing error: " + m.message);
+      return audio(m.audio);
   }
-  const auto bytes = sdk::base64_decode(data->get_ref<const std::string &>());
-  if (!bytes) return error("PROCESSING_ERROR", "Audio processing error: audio_data is not valid base64");
-  audio(*bytes);
 }
 
 void ConversationSocket::audio(std::string_view bytes) {

@@ -1,5 +1,7 @@
 #include "poppins_socket.hpp"
 
+#include "socket_message.hpp"
+
 #include "switchboard/sdk/base64.hpp"
 
 namespace poppins {
@@ -67,29 +69,17 @@ void PoppinsSocket::turn(TurnInput in) {
 
 void PoppinsSocket::text(std::string_view message) {
   if (allow_ && !allow_()) return error("Too many messages; slow down");
-  const auto m = nlohmann::json::parse(message, nullptr, false);
-  if (!m.is_object()) return error("Invalid JSON");
-  const auto type_it = m.find("type");
-  const std::string type = type_it != m.end() && type_it->is_string() ? type_it->get<std::string>() : "";
-  if (type == "ping") return send({{"type", "pong"}});
-  if (type == "text_message") {
-    const auto text = m.find("message");
-    if (text == m.end() || !text->is_string()) return error("'message' must be a string");
-    if (text->get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos) return error("message is empty");
-    const auto audio = m.find("include_audio");
-    if (audio != m.end() && !audio->is_boolean()) return error("'include_audio' must be true or false");
-    return turn({text->get<std::string>(), "", audio == m.end() || audio->get<bool>(), ""});
+  auto m = decode_socket_message(message, max_audio_bytes_);
+  switch (m.kind) {
+    case SocketMessage::Kind::ping:
+      return send({{"type", "pong"}});
+    case SocketMessage::Kind::text:
+      return turn({std::move(m.text), "", m.include_audio, ""});
+    case SocketMessage::Kind::audio:
+      return turn({"", std::move(m.audio), true, ""});
+    case SocketMessage::Kind::refused:
+      return error(m.text);
   }
-  if (type == "audio_message") {
-    const auto data = m.find("audio_data");
-    if (data == m.end() || !data->is_string()) return error("'audio_data' must be a base64 string");
-    auto bytes = switchboard::sdk::base64_decode(data->get<std::string>());
-    if (!bytes || bytes->empty()) return error("audio_data is not valid base64");
-    if (bytes->size() > max_audio_bytes_)
-      return error("audio_data is larger than " + std::to_string(max_audio_bytes_) + " bytes");
-    return turn({"", std::move(*bytes), true, ""});
-  }
-  error("Unknown message type: " + type);
 }
 
 }  // namespace poppins

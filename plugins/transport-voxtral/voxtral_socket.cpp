@@ -1,5 +1,7 @@
 #include "voxtral_socket.hpp"
 
+#include "client_message.hpp"
+
 #include <cstdio>
 
 #include "switchboard/sdk/base64.hpp"
@@ -90,52 +92,29 @@ void VoxtralSocket::status(const char *message) {
 }
 
 void VoxtralSocket::text(std::string_view raw) {
-  const auto m = nlohmann::json::parse(raw, nullptr, false);
-  if (!m.is_object()) return error("Invalid JSON message");
-  const auto type_it = m.find("type");
-  const std::string type = type_it != m.end() && type_it->is_string() ? type_it->get<std::string>() : "";
-  if (type == "auth") return authenticate(m);
+  auto m = decode_client_message(raw, context_.max_audio_bytes);
+  using Kind = ClientMessage::Kind;
+  if (m.kind == Kind::refused) return error(m.problem);
+  if (m.kind == Kind::auth) return authenticate(m.api_key);
   if (who_.role == server::Role::none) {
     return error(R"(Authentication required: send {"type": "auth", "api_key": "..."} first)");
   }
-  if (type == "status") return status_response();
-  if (type != "audio" && type != "text") return error("Unknown message type: " + type);
-
-  const auto voice_it = m.find("voice");
-  if (voice_it != m.end() && !voice_it->is_string()) return error("'voice' must be a string");
-  const std::string asked = voice_it != m.end() ? voice_it->get<std::string>() : "";
+  if (m.kind == Kind::status) return status_response();
+  if (!m.problem.empty()) return error(m.problem);
   bool known = true;
-  const std::string voice = context_.voices.resolve(asked, known);
+  const std::string voice = context_.voices.resolve(m.voice, known);
   server::TurnInput in;
   in.speak = true;
   in.voice = voice;
-  if (type == "text") {
-    const auto t = m.find("text");
-    if (t == m.end() || !t->is_string()) return error("'text' must be a string");
-    if (t->get_ref<const std::string &>().find_first_not_of(" \t\r\n") == std::string::npos) {
-      return error("Empty text message");
-    }
-    in.text = t->get<std::string>();
-  } else {
-    const auto a = m.find("audio");
-    if (a == m.end() || !a->is_string()) return error("Audio validation failed: 'audio' must be a base64 string");
-    auto bytes = sdk::base64_decode(a->get_ref<const std::string &>());
-    if (!bytes) return error("Audio validation failed: the audio is not valid base64");
-    if (bytes->empty()) return error("Audio validation failed: no audio data");
-    if (bytes->size() > context_.max_audio_bytes) {
-      return error("Audio validation failed: Audio too large: " + std::to_string(bytes->size()) + " bytes > " +
-                   std::to_string(context_.max_audio_bytes) + " bytes");
-    }
-    in.audio = std::move(*bytes);
-  }
-  turn(std::move(in), voice, known, asked);
+  in.text = std::move(m.text);
+  in.audio = std::move(m.audio);
+  turn(std::move(in), voice, known, m.voice);
 }
 
-void VoxtralSocket::authenticate(const nlohmann::json &m) {
-  const auto key = m.find("api_key");
+void VoxtralSocket::authenticate(const std::string &key) {
   // Auth off, or the upgrade carried a key already.
   if (who_.role != server::Role::none) return send({{"type", "system"}, {"message", "Already authenticated"}});
-  const auto who = context_.authenticate(key != m.end() && key->is_string() ? key->get<std::string>() : "");
+  const auto who = context_.authenticate(key);
   if (who.role == server::Role::none) {
     error("Invalid API key");
     client_.close(1008, "invalid API key");

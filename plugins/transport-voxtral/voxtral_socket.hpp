@@ -65,7 +65,7 @@ class VoxtralSocket : public std::enable_shared_from_this<VoxtralSocket> {
   void send(const nlohmann::json &m);
   void error(const std::string &message);
   void status(const char *message);
-  void authenticate(const nlohmann::json &m);
+  void authenticate(const std::string &key);
   void status_response();
   void turn(switchboard::server::TurnInput in, const std::string &voice, bool voice_known, const std::string &asked);
 

@@ -1,8 +1,6 @@
 #include "chat_message.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include "switchboard/sdk/base64.hpp"
+#include "switchboard/server/client_frame.hpp"
 
 namespace youworker {
 namespace {
@@ -22,10 +20,10 @@ bool flag(const nlohmann::json &metadata, const char *name, bool otherwise) {
 }  // namespace
 
 ChatMessage decode_chat_message(std::string_view raw, std::size_t max_audio_bytes) {
-  const auto m = nlohmann::json::parse(raw, nullptr, false);
-  if (!m.is_object()) return refused("Invalid JSON message");
-  const auto type_it = m.find("type");
-  const std::string type = type_it != m.end() && type_it->is_string() ? type_it->get<std::string>() : "";
+  const auto frame = switchboard::server::parse_client_frame(raw);
+  if (!frame) return refused("Invalid JSON message");
+  const auto &m = frame->body;
+  const std::string &type = frame->type;
   ChatMessage out;
   if (type == "ping") {
     out.kind = ChatMessage::Kind::ping;
@@ -46,13 +44,9 @@ ChatMessage decode_chat_message(std::string_view raw, std::size_t max_audio_byte
     out.kind = ChatMessage::Kind::text;
     out.expect_audio = flag(metadata, "expect_audio", false);
   } else if (type == "audio") {
-    const auto data = m.find("audio_data");
-    if (data == m.end() || !data->is_string()) return refused("'audio_data' must be a base64 string");
-    auto bytes = switchboard::sdk::base64_decode(data->get_ref<const std::string &>());
-    if (!bytes || bytes->empty()) return refused("audio_data is not valid base64");
-    if (bytes->size() > max_audio_bytes) {
-      return refused("audio_data is larger than " + std::to_string(max_audio_bytes) + " bytes");
-    }
+    std::string problem;
+    auto bytes = switchboard::server::audio_field(m, "audio_data", max_audio_bytes, problem);
+    if (!bytes) return refused(problem);
     if (const auto rate = m.find("sample_rate"); rate != m.end()) {
       if (!rate->is_number_integer() || rate->get<std::int64_t>() < 8000 || rate->get<std::int64_t>() > 48000) {
         return refused("sample_rate must be 8000 to 48000");

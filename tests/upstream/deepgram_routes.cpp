@@ -44,7 +44,7 @@ std::string query_problem(const std::map<std::string, std::string> &q, const Scr
 // Answers what the service refuses (key, query); true when the request may go on.
 awaitable<bool> admitted(Exchange &x, const Script &s, const std::map<std::string, std::string> &q) {
   if (!authorized(x)) {
-    co_await x.error(401, "Invalid credentials.");
+    co_await x.error(401, refused_key_message("Invalid credentials", header(x.request, "Authorization")));
     co_return false;
   }
   if (const auto problem = query_problem(q, s); !problem.empty()) {

@@ -18,7 +18,7 @@ const std::vector<std::string> kUploadTypes = {"flac", "m4a", "mp3", "mp4", "mpe
 awaitable<void> openai_transcriptions(Exchange &x) {
   const Script s = x.upstream.script_copy();
   if (!x.authorized(header(x.request, "Authorization"), "Bearer")) {
-    co_await x.error(401, "Incorrect API key provided.");
+    co_await x.error(401, refused_key_message("Incorrect API key provided", header(x.request, "Authorization")));
     co_return;
   }
   const std::string type = header(x.request, "Content-Type");
@@ -103,7 +103,7 @@ awaitable<void> openai_transcriptions(Exchange &x) {
 awaitable<void> openai_speech(Exchange &x) {
   const Script s = x.upstream.script_copy();
   if (!x.authorized(header(x.request, "Authorization"), "Bearer")) {
-    co_await x.error(401, "Incorrect API key provided.");
+    co_await x.error(401, refused_key_message("Incorrect API key provided", header(x.request, "Authorization")));
     co_return;
   }
   const auto body = nlohmann::json::parse(x.request.body(), nullptr, false);

@@ -122,6 +122,13 @@ inline std::string header(const HttpRequest &r, std::string_view name) {
   return it == r.end() ? std::string() : std::string(it->value());
 }
 
+// A refusal of the credentials a client sent that repeats them, as a
+// careless service does: what Switchboard scrubs from a provider's errors
+// before they reach a log or a client (tests/security/secrets_test.cpp).
+inline std::string refused_key_message(const std::string &what, const std::string &given) {
+  return given.empty() ? what + "." : what + ": " + given + ".";
+}
+
 // A steady 440 Hz tone as s16le bytes: `count` samples from sample `offset`.
 std::string tone_pcm(std::size_t count, std::uint32_t rate, std::size_t offset);
 // A WAV header for s16 mono; data_bytes 0xFFFFFFFF when streaming.

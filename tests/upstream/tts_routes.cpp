@@ -32,7 +32,7 @@ awaitable<void> cartesia_bytes(Exchange &x) {
   const Script s = x.upstream.script_copy();
   const std::string key = header(x.request, "X-API-Key");
   if (!(x.authorized(key, "") || x.authorized(header(x.request, "Authorization"), "Bearer"))) {
-    co_await x.error(401, "Invalid API key");
+    co_await x.error(401, refused_key_message("Invalid API key", key));
     co_return;
   }
   if (header(x.request, "Cartesia-Version").empty()) {
@@ -90,7 +90,7 @@ awaitable<void> cartesia_bytes(Exchange &x) {
 awaitable<void> elevenlabs_stream(Exchange &x, const std::string &voice_id) {
   const Script s = x.upstream.script_copy();
   if (!x.authorized(header(x.request, "xi-api-key"), "")) {
-    co_await x.error(401, "Invalid API key");
+    co_await x.error(401, refused_key_message("Invalid API key", header(x.request, "xi-api-key")));
     co_return;
   }
   const auto query = query_of(x.request.target());
