@@ -9,8 +9,10 @@
 //   every turn ended in an answer or one clear error (an interrupted turn
 //   ends with its interrupt_ack; a session's last turn may be cut by the
 //   run's end); no socket was dropped; no unexpected error;
-//   the server's RSS at the end is within 5 % of its value after warm-up;
-//   its open file descriptors and threads did not grow;
+//   the server's RSS over the last minute is within 5 % of its RSS over the
+//   minute after warm-up (medians of samples every 5 s: users' sessions
+//   come and go, and each churn makes a peak); its open file descriptors
+//   and threads did not grow (their largest in each window);
 //   the upstream's breaker closed again after the upstream came back, and
 //   the upstream answered turns again.
 //
@@ -25,7 +27,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -51,6 +56,9 @@ struct Args {
 };
 
 const char *kReply = "It will be sunny.";
+constexpr int kLoops = 3;                                // recordings a conversation
+constexpr int kConversationSeconds = kLoops * 5;        // 2.9 s of speech and 2 s of silence, each
+constexpr int kIdleSeconds = 5;                          // a closed conversation's session expires
 
 // Faults on every chain; `cloud` is the upstream, killed during the run.
 std::string config_text(int upstream_port) {
@@ -60,6 +68,9 @@ std::string config_text(int upstream_port) {
   const std::string speaks = "config: {ms_per_char: 20, chunk_ms: 40}";
   return "log: {level: info}\n"
          "conversation: {cache_tts: false}\n"
+         // Users come and go: a conversation's session ends soon after its
+         // socket closes, as a short idle timeout ends it.
+         "sessions: {idle_timeout_seconds: " + std::to_string(kIdleSeconds) + "}\n"
          "stt:\n"
          "  - {name: flaky-stt, plugin: stt-scripted, " + heard + ", fault: {error_rate: 0.2, seed: 3}}\n"
          "  - {name: cutting-stt, plugin: stt-scripted, " + heard + ", fault: {cut_after_chunks: 2}, "
@@ -130,6 +141,23 @@ Footprint footprint(pid_t pid) {
   return f;
 }
 
+// Over the samples taken from `from` to `to` seconds: the median RSS, and
+// the most file descriptors and threads.
+Footprint over(const std::vector<std::pair<double, Footprint>> &samples, double from, double to) {
+  std::vector<double> rss;
+  Footprint out;
+  for (const auto &[when, f] : samples) {
+    if (when < from || when > to) continue;
+    rss.push_back(f.rss_mib);
+    out.fds = std::max(out.fds, f.fds);
+    out.threads = std::max(out.threads, f.threads);
+  }
+  if (rss.empty()) return out;
+  std::sort(rss.begin(), rss.end());
+  out.rss_mib = rss[rss.size() / 2];
+  return out;
+}
+
 // Each provider's breaker state, "kind/name" -> state.
 std::map<std::string, std::string> breakers(int port) {
   std::map<std::string, std::string> out;
@@ -172,7 +200,9 @@ Args parse(int argc, char **argv) {
     else if (flag == "--threads") a.threads = value;
     else throw std::runtime_error("unknown option " + flag);
   }
-  if (a.warmup < 0) a.warmup = std::min(60, a.seconds / 4);
+  // Warm-up covers two conversations of every user and the expiry of their
+  // sessions, so the server holds what a steady flow of users makes it hold.
+  if (a.warmup < 0) a.warmup = std::max(std::min(60, a.seconds / 4), 2 * kConversationSeconds + kIdleSeconds + 5);
   if (a.seconds < a.warmup + 2 * a.outage + 10) throw std::runtime_error("--seconds is too short for the schedule");
   return a;
 }
@@ -197,6 +227,7 @@ int main(int argc, char **argv) try {
   options.port = server.port();
   options.sessions = args.sessions;
   options.threads = args.threads;
+  options.loops_per_conversation = kLoops;
   options.pcm = switchboard::sdk::pcm_bytes(samples.data(), samples.size()) + std::string(16000 * 2 * 2, '\0');
 
   const auto start = Clock::now();
@@ -204,11 +235,20 @@ int main(int argc, char **argv) try {
   std::atomic<bool> stop{false};
   soak::Result result;
   std::thread sessions([&] { result = soak::run_sessions(options, stop); });
+  // What the server holds, every 5 s.
+  std::vector<std::pair<double, Footprint>> held;  // seconds since the start
+  std::mutex series_mutex;
+  std::condition_variable series_stop;
+  std::thread sampler([&] {
+    std::unique_lock lock(series_mutex);
+    do {
+      held.emplace_back(std::chrono::duration<double>(Clock::now() - start).count(), footprint(pid));
+    } while (!series_stop.wait_for(lock, std::chrono::seconds(5), [&] { return stop.load(); }));
+  });
 
   // The schedule: warm-up; the upstream's streams stall and reset for a
   // while; the upstream is killed, stays down for the outage, comes back.
   at(args.warmup);
-  const Footprint warm = footprint(pid);
   inject(upstream_port, {{"route", "chat"}, {"kind", "stall"}, {"after_chunks", 2}, {"count", 30}});
   inject(upstream_port, {{"route", "chat"}, {"kind", "reset"}, {"after_chunks", 3}, {"count", 30}});
   const int kill_at = args.warmup + (args.seconds - args.warmup) / 3;
@@ -220,24 +260,37 @@ int main(int argc, char **argv) try {
   const int restarted_at = kill_at + args.outage;
   const long cloud_answers_before = successes(server.port(), "llm", "cloud");
   at(args.seconds);
-  const Footprint end = footprint(pid);
   const auto states = breakers(server.port());
   const long answered_after_restart = successes(server.port(), "llm", "cloud") - cloud_answers_before;
-  stop = true;
+  {
+    std::lock_guard lock(series_mutex);
+    stop = true;
+  }
+  series_stop.notify_all();
   sessions.join();
+  sampler.join();
   const Footprint closed = footprint(pid);
 
   const auto &t = result.total;
   std::printf("soak: %d sessions for %d s (warm-up %d s; upstream stalling and resetting from %d s, killed at %d s, "
               "back at %d s)\n",
               args.sessions, args.seconds, args.warmup, args.warmup, kill_at, restarted_at);
+  std::printf("  %ld conversations (%d s each)\n", result.conversations,
+              options.loops_per_conversation * static_cast<int>(options.pcm.size() / 32000));
   std::printf("  turns %ld: answered %ld, llm_failed %ld, interrupted %ld; stt_failed %ld, tts_failed %ld, other "
               "errors %ld; frames %ld\n",
               t.user_finals, t.answers, t.llm_failed, t.interrupted, t.stt_failed, t.tts_failed, t.other_errors,
               t.frames_sent);
-  std::printf("  server after warm-up: rss %.1f MiB, %ld fds, %ld threads\n", warm.rss_mib, warm.fds, warm.threads);
-  std::printf("  server at the end:    rss %.1f MiB (%+.1f %%), %ld fds, %ld threads\n", end.rss_mib,
+  const double window = std::min(60, (args.seconds - args.warmup) / 3);
+  const Footprint warm = over(held, args.warmup, args.warmup + window);
+  const Footprint end = over(held, args.seconds - window, args.seconds);
+  std::printf("  server, %.0f s after warm-up: rss %.1f MiB, %ld fds, %ld threads\n", window, warm.rss_mib, warm.fds,
+              warm.threads);
+  std::printf("  server, last %.0f s:          rss %.1f MiB (%+.1f %%), %ld fds, %ld threads\n", window, end.rss_mib,
               100 * (end.rss_mib - warm.rss_mib) / warm.rss_mib, end.fds, end.threads);
+  std::printf("  server rss every 5 s (MiB):");
+  for (const auto &[when, f] : held) std::printf(" %.0f", f.rss_mib);
+  std::printf("\n");
   std::printf("  server, sessions closed: rss %.1f MiB, %ld fds, %ld threads\n", closed.rss_mib, closed.fds,
               closed.threads);
   std::printf("  breakers at the end:");
@@ -246,14 +299,15 @@ int main(int argc, char **argv) try {
 
   int failures = 0;
   failures += check(result.connected == args.sessions,
-                    std::to_string(result.connected) + " of " + std::to_string(args.sessions) + " sessions connected");
+                    std::to_string(result.connected) + " of " + std::to_string(args.sessions) +
+                        " users connected every conversation");
   failures += check(result.dropped == 0, std::to_string(result.dropped) + " sockets dropped by the server");
   failures += check(t.user_finals > 0 && t.answers > 0, "turns were heard and answered");
   failures += check(result.with_unended_turns == 0 && t.unended() <= args.sessions,
                     std::to_string(t.unended()) + " turns without an answer or an error, at most one a session (" +
                         std::to_string(result.with_unended_turns) + " sessions had more)");
   failures += check(t.other_errors == 0, std::to_string(t.other_errors) + " unexpected errors");
-  failures += check(end.rss_mib <= warm.rss_mib * 1.05, "RSS within 5 % of its value after warm-up");
+  failures += check(end.rss_mib <= warm.rss_mib * 1.05, "RSS over the last window within 5 % of the first's");
   failures += check(end.fds <= warm.fds + 4, "open file descriptors did not grow (a few upstream connections may)");
   failures += check(end.threads <= warm.threads, "threads did not grow");
   failures += check(states.count("llm/cloud") != 0 && states.at("llm/cloud") == "closed",

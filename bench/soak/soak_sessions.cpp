@@ -36,6 +36,7 @@ struct Shared {
   const std::atomic<bool> *stop;
   std::vector<std::string> frames;  // each 20 ms of the loop, as the audio message
   int port;
+  long loops;  // of the recording in one conversation
   std::mutex mutex;
   Result result;
 };
@@ -76,7 +77,12 @@ awaitable<void> read_all(std::shared_ptr<Session> s) {
   s->reading = false;
 }
 
-awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io, int index, Clock::duration offset) {
+// One conversation on a new session: whole loops of the recording in real
+// time, `loops` of them or until told to stop, a moment for the last
+// answer, then goodbye. How it went.
+enum class Went { well, not_connected, dropped };
+awaitable<Went> converse(std::shared_ptr<Shared> shared, asio::io_context &io, const std::string &id, long loops,
+                         Clock::time_point start, Tally &tally) {
   auto s = std::make_shared<Session>(io);
   try {
     auto executor = s->socket.get_executor();
@@ -84,13 +90,13 @@ awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io
     const auto endpoints = co_await resolver.async_resolve("127.0.0.1", std::to_string(shared->port), use_awaitable);
     co_await beast::get_lowest_layer(s->socket).async_connect(endpoints, use_awaitable);
     beast::get_lowest_layer(s->socket).socket().set_option(asio::ip::tcp::no_delay(true));
-    co_await s->socket.async_handshake("127.0.0.1", "/voice/soak-" + std::to_string(index), use_awaitable);
+    co_await s->socket.async_handshake("127.0.0.1", "/voice/" + id, use_awaitable);
     s->tally.connected = true;
     asio::co_spawn(executor, read_all(s), asio::detached);
     asio::steady_timer timer(executor);
-    const auto start = Clock::now() + offset;
     s->socket.text(true);
-    for (long k = 0; !shared->stop->load() && s->reading; ++k) {
+    const long frames = loops * static_cast<long>(shared->frames.size());
+    for (long k = 0; k < frames && !shared->stop->load() && s->reading; ++k) {
       timer.expires_at(start + std::chrono::milliseconds(20 * k));
       co_await timer.async_wait(use_awaitable);
       co_await s->socket.async_write(asio::buffer(shared->frames[static_cast<std::size_t>(k) % shared->frames.size()]),
@@ -105,12 +111,31 @@ awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io
   } catch (const std::exception &) {
     if (!s->closing) s->tally.dropped = true;
   }
+  tally += s->tally;
+  co_return !s->tally.connected ? Went::not_connected : s->tally.dropped ? Went::dropped : Went::well;
+}
+
+// A user of the service: conversation after conversation, each on a new
+// session, until told to stop (the ended sessions expire on the server).
+awaitable<void> run_client(std::shared_ptr<Shared> shared, asio::io_context &io, int index, Clock::duration offset) {
+  Tally tally;
+  long conversations = 0;
+  Went went = Went::well;
+  asio::steady_timer timer(io);
+  timer.expires_after(offset);
+  co_await timer.async_wait(use_awaitable);
+  while (went == Went::well && !shared->stop->load()) {
+    const std::string id = "soak-" + std::to_string(index) + "-" + std::to_string(conversations++);
+    went = co_await converse(shared, io, id, shared->loops, Clock::now(), tally);
+  }
   std::lock_guard lock(shared->mutex);
   auto &r = shared->result;
-  r.total += s->tally;
-  r.connected += s->tally.connected ? 1 : 0;
-  r.dropped += s->tally.dropped ? 1 : 0;
-  r.with_unended_turns += s->tally.unended() > 1 ? 1 : 0;
+  r.total += tally;
+  r.conversations += conversations;
+  r.connected += went == Went::not_connected ? 0 : 1;
+  r.dropped += went == Went::dropped ? 1 : 0;
+  // Each conversation's last turn may be cut by the run's end, no other.
+  r.with_unended_turns += tally.unended() > 1 ? 1 : 0;
 }
 
 }  // namespace
@@ -119,6 +144,7 @@ Result run_sessions(const Options &options, const std::atomic<bool> &stop) {
   auto shared = std::make_shared<Shared>();
   shared->stop = &stop;
   shared->port = options.port;
+  shared->loops = std::max(1, options.loops_per_conversation);
   for (std::size_t at = 0; at + kFrameBytes <= options.pcm.size(); at += kFrameBytes) {
     const auto frame = std::string_view(options.pcm).substr(at, kFrameBytes);
     shared->frames.push_back("{\"type\":\"audio\",\"data\":\"" + switchboard::sdk::base64_encode(frame) + "\"}");
@@ -129,7 +155,7 @@ Result run_sessions(const Options &options, const std::atomic<bool> &stop) {
   // fall at the same moment.
   std::uniform_int_distribution<long> spread(0, static_cast<long>(shared->frames.size()) * 20);
   for (int i = 0; i < options.sessions; ++i) {
-    asio::co_spawn(io, run_session(shared, io, i, std::chrono::milliseconds(spread(rng))), asio::detached);
+    asio::co_spawn(io, run_client(shared, io, i, std::chrono::milliseconds(spread(rng))), asio::detached);
   }
   std::vector<std::thread> threads;
   for (int i = 1; i < options.threads; ++i) threads.emplace_back([&io] { io.run(); });

@@ -1,6 +1,7 @@
-// The soak's clients: N WebSocket voice sessions on the native API, each
-// streaming a recording and its silence in real time, again and again,
-// until told to stop, and keeping count of how each turn ended.
+// The soak's clients: N users of the native API at once, each holding
+// conversation after conversation (a new session each, streaming a
+// recording and its silence in real time a few times over) until told to
+// stop, and keeping count of how each turn ended.
 #pragma once
 
 #include <atomic>
@@ -35,16 +36,18 @@ struct Options {
   int port = 0;
   int sessions = 200;
   std::string pcm;  // 16 kHz mono s16: speech then silence, looped
+  int loops_per_conversation = 6;
   int threads = 1;
 };
 
-// Runs the sessions until `stop` is set (each then finishes the frame it
-// is on, waits briefly for its last answer and closes); the totals, and
-// how many sessions ended with each problem.
+// Runs the users until `stop` is set (each then finishes the frame it is
+// on, waits briefly for its last answer and closes); the totals, and how
+// many users met each problem.
 struct Result {
   Tally total;
-  int connected = 0;
-  int dropped = 0;
+  long conversations = 0;
+  int connected = 0;           // users whose every conversation connected
+  int dropped = 0;             // users whose socket the server ended
   int with_unended_turns = 0;  // more than the last turn left open
 };
 
