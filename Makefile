@@ -37,7 +37,7 @@ test-stress: build
 # The soak (bench/soak/main.cpp): SOAK_SESSIONS real-time voice sessions for
 # SOAK_SECONDS under faults on every chain, the upstream killed and
 # restarted; fails unless every turn ended, nothing leaked and the breakers
-# recovered. CI runs 90 s; docs/operations.md has the figures of both lengths.
+# recovered. CI runs 150 s; docs/operations.md has the figures of both lengths.
 SOAK_SECONDS ?= 600
 SOAK_SESSIONS ?= 200
 soak: build

@@ -10,7 +10,7 @@
 //   ends with its interrupt_ack; a session's last turn may be cut by the
 //   run's end); no socket was dropped; no unexpected error;
 //   the server's RSS over the last minute is within 5 % of its RSS over the
-//   minute after warm-up (medians of samples every 5 s: users' sessions
+//   minute after warm-up (medians of samples every 2 s: users' sessions
 //   come and go, and each churn makes a peak); its open file descriptors
 //   and threads did not grow (their largest in each window);
 //   the upstream's breaker closed again after the upstream came back, and
@@ -200,9 +200,10 @@ Args parse(int argc, char **argv) {
     else if (flag == "--threads") a.threads = value;
     else throw std::runtime_error("unknown option " + flag);
   }
-  // Warm-up covers two conversations of every user and the expiry of their
-  // sessions, so the server holds what a steady flow of users makes it hold.
-  if (a.warmup < 0) a.warmup = std::max(std::min(60, a.seconds / 4), 2 * kConversationSeconds + kIdleSeconds + 5);
+  // Warm-up covers every user's start (spread over a conversation), two
+  // conversations of each and the expiry of their sessions, so the server
+  // holds what a steady flow of users makes it hold.
+  if (a.warmup < 0) a.warmup = std::max(std::min(60, a.seconds / 4), 3 * kConversationSeconds + kIdleSeconds + 10);
   if (a.seconds < a.warmup + 2 * a.outage + 10) throw std::runtime_error("--seconds is too short for the schedule");
   return a;
 }
@@ -235,7 +236,7 @@ int main(int argc, char **argv) try {
   std::atomic<bool> stop{false};
   soak::Result result;
   std::thread sessions([&] { result = soak::run_sessions(options, stop); });
-  // What the server holds, every 5 s.
+  // What the server holds, every 2 s.
   std::vector<std::pair<double, Footprint>> held;  // seconds since the start
   std::mutex series_mutex;
   std::condition_variable series_stop;
@@ -243,7 +244,7 @@ int main(int argc, char **argv) try {
     std::unique_lock lock(series_mutex);
     do {
       held.emplace_back(std::chrono::duration<double>(Clock::now() - start).count(), footprint(pid));
-    } while (!series_stop.wait_for(lock, std::chrono::seconds(5), [&] { return stop.load(); }));
+    } while (!series_stop.wait_for(lock, std::chrono::seconds(2), [&] { return stop.load(); }));
   });
 
   // The schedule: warm-up; the upstream's streams stall and reset for a
@@ -288,7 +289,7 @@ int main(int argc, char **argv) try {
               warm.threads);
   std::printf("  server, last %.0f s:          rss %.1f MiB (%+.1f %%), %ld fds, %ld threads\n", window, end.rss_mib,
               100 * (end.rss_mib - warm.rss_mib) / warm.rss_mib, end.fds, end.threads);
-  std::printf("  server rss every 5 s (MiB):");
+  std::printf("  server rss every 2 s (MiB):");
   for (const auto &[when, f] : held) std::printf(" %.0f", f.rss_mib);
   std::printf("\n");
   std::printf("  server, sessions closed: rss %.1f MiB, %ld fds, %ld threads\n", closed.rss_mib, closed.fds,

@@ -151,9 +151,9 @@ Result run_sessions(const Options &options, const std::atomic<bool> &stop) {
   }
   asio::io_context io;
   std::mt19937 rng(7);
-  // Sessions start spread over the loop's length, so turns do not all
-  // fall at the same moment.
-  std::uniform_int_distribution<long> spread(0, static_cast<long>(shared->frames.size()) * 20);
+  // Users start spread over a conversation's length, so neither their turns
+  // nor their new sessions all fall at the same moment.
+  std::uniform_int_distribution<long> spread(0, shared->loops * static_cast<long>(shared->frames.size()) * 20);
   for (int i = 0; i < options.sessions; ++i) {
     asio::co_spawn(io, run_client(shared, io, i, std::chrono::milliseconds(spread(rng))), asio::detached);
   }
