@@ -22,13 +22,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <algorithm>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -56,45 +56,69 @@ struct Args {
 };
 
 const char *kReply = "It will be sunny.";
-constexpr int kLoops = 3;                                // recordings a conversation
-constexpr int kConversationSeconds = kLoops * 5;        // 2.9 s of speech and 2 s of silence, each
-constexpr int kIdleSeconds = 5;                          // a closed conversation's session expires
+constexpr int kLoops = 3;                         // recordings a conversation
+constexpr int kConversationSeconds = kLoops * 5;  // 2.9 s of speech and 2 s of silence, each
+constexpr int kIdleSeconds = 5;                   // a closed conversation's session expires
 
 // Faults on every chain; `cloud` is the upstream, killed during the run.
 std::string config_text(int upstream_port) {
-  const std::string heard = "config: {transcripts: [\"what is the weather like\"], final_delay_ms: 20, "
-                            "partial_every_ms: 100}";
+  const std::string heard =
+      "config: {transcripts: [\"what is the weather like\"], final_delay_ms: 20, "
+      "partial_every_ms: 100}";
   const std::string says = "config: {reply: \"" + std::string(kReply) + "\", first_token_ms: 20, token_ms: 5}";
   const std::string speaks = "config: {ms_per_char: 20, chunk_ms: 40}";
   return "log: {level: info}\n"
          "conversation: {cache_tts: false}\n"
          // Users come and go: a conversation's session ends soon after its
          // socket closes, as a short idle timeout ends it.
-         "sessions: {idle_timeout_seconds: " + std::to_string(kIdleSeconds) + "}\n"
+         "sessions: {idle_timeout_seconds: " +
+         std::to_string(kIdleSeconds) +
+         "}\n"
          "stt:\n"
-         "  - {name: flaky-stt, plugin: stt-scripted, " + heard + ", fault: {error_rate: 0.2, seed: 3}}\n"
-         "  - {name: cutting-stt, plugin: stt-scripted, " + heard + ", fault: {cut_after_chunks: 2}, "
+         "  - {name: flaky-stt, plugin: stt-scripted, " +
+         heard +
+         ", fault: {error_rate: 0.2, seed: 3}}\n"
+         "  - {name: cutting-stt, plugin: stt-scripted, " +
+         heard +
+         ", fault: {cut_after_chunks: 2}, "
          "circuit: {open_seconds: 3}}\n"
-         "  - {name: stt, plugin: stt-scripted, " + heard + "}\n"
+         "  - {name: stt, plugin: stt-scripted, " +
+         heard +
+         "}\n"
          "llm:\n"
-         "  - {name: flaky-llm, plugin: llm-scripted, " + says + ", fault: {error_rate: 0.3, latency_ms: 20, seed: 5}}\n"
+         "  - {name: flaky-llm, plugin: llm-scripted, " +
+         says +
+         ", fault: {error_rate: 0.3, latency_ms: 20, seed: 5}}\n"
          "  - name: cloud\n"
          "    plugin: llm-openai\n"
-         "    config: {base_url: \"http://127.0.0.1:" + std::to_string(upstream_port) +
+         "    config: {base_url: \"http://127.0.0.1:" +
+         std::to_string(upstream_port) +
          "/v1\", api_key: sk-test-key, model: gpt-4o-mini}\n"
          "    timeouts: {first_byte_ms: 1000, idle_ms: 1000, total_ms: 8000}\n"
          "    circuit: {open_seconds: 2, max_open_seconds: 8}\n"
          "    probe: {interval_seconds: 1, timeout_ms: 1000}\n"
-         "  - {name: cutting-llm, plugin: llm-scripted, " + says + ", fault: {cut_after_chunks: 2}, "
+         "  - {name: cutting-llm, plugin: llm-scripted, " +
+         says +
+         ", fault: {cut_after_chunks: 2}, "
          "circuit: {open_seconds: 3}}\n"
-         "  - {name: backup-llm, plugin: llm-scripted, " + says + "}\n"
+         "  - {name: backup-llm, plugin: llm-scripted, " +
+         says +
+         "}\n"
          "tts:\n"
-         "  - {name: hanging-tts, plugin: tts-tone, " + speaks + ", fault: {hang: true}, "
+         "  - {name: hanging-tts, plugin: tts-tone, " +
+         speaks +
+         ", fault: {hang: true}, "
          "timeouts: {first_byte_ms: 300, idle_ms: 300, total_ms: 5000}, circuit: {open_seconds: 5}}\n"
-         "  - {name: flaky-tts, plugin: tts-tone, " + speaks + ", fault: {error_rate: 0.3, seed: 9}}\n"
-         "  - {name: cutting-tts, plugin: tts-tone, " + speaks + ", fault: {cut_after_chunks: 3}, "
+         "  - {name: flaky-tts, plugin: tts-tone, " +
+         speaks +
+         ", fault: {error_rate: 0.3, seed: 9}}\n"
+         "  - {name: cutting-tts, plugin: tts-tone, " +
+         speaks +
+         ", fault: {cut_after_chunks: 3}, "
          "circuit: {open_seconds: 3}}\n"
-         "  - {name: tts, plugin: tts-tone, " + speaks + "}\n"
+         "  - {name: tts, plugin: tts-tone, " +
+         speaks +
+         "}\n"
          "transports:\n"
          "  - {name: voice-api, plugin: transport-voice-api, listen: \"127.0.0.1:0\", config: {threads: 2, limits: "
          "{requests_per_minute: 0, messages_per_second: 0, max_connections_per_ip: 100000, max_sessions: 100000, "
@@ -193,12 +217,18 @@ Args parse(int argc, char **argv) {
     }
     if (i + 1 >= argc) throw std::runtime_error(flag + " needs a value");
     const int value = std::stoi(argv[++i]);
-    if (flag == "--seconds") a.seconds = value;
-    else if (flag == "--sessions") a.sessions = value;
-    else if (flag == "--warmup") a.warmup = value;
-    else if (flag == "--outage") a.outage = value;
-    else if (flag == "--threads") a.threads = value;
-    else throw std::runtime_error("unknown option " + flag);
+    if (flag == "--seconds")
+      a.seconds = value;
+    else if (flag == "--sessions")
+      a.sessions = value;
+    else if (flag == "--warmup")
+      a.warmup = value;
+    else if (flag == "--outage")
+      a.outage = value;
+    else if (flag == "--threads")
+      a.threads = value;
+    else
+      throw std::runtime_error("unknown option " + flag);
   }
   // Warm-up covers every user's start (spread over a conversation), two
   // conversations of each and the expiry of their sessions, so the server
@@ -273,15 +303,16 @@ int main(int argc, char **argv) try {
   const Footprint closed = footprint(pid);
 
   const auto &t = result.total;
-  std::printf("soak: %d sessions for %d s (warm-up %d s; upstream stalling and resetting from %d s, killed at %d s, "
-              "back at %d s)\n",
-              args.sessions, args.seconds, args.warmup, args.warmup, kill_at, restarted_at);
+  std::printf(
+      "soak: %d sessions for %d s (warm-up %d s; upstream stalling and resetting from %d s, killed at %d s, "
+      "back at %d s)\n",
+      args.sessions, args.seconds, args.warmup, args.warmup, kill_at, restarted_at);
   std::printf("  %ld conversations (%d s each)\n", result.conversations,
               options.loops_per_conversation * static_cast<int>(options.pcm.size() / 32000));
-  std::printf("  turns %ld: answered %ld, llm_failed %ld, interrupted %ld; stt_failed %ld, tts_failed %ld, other "
-              "errors %ld; frames %ld\n",
-              t.user_finals, t.answers, t.llm_failed, t.interrupted, t.stt_failed, t.tts_failed, t.other_errors,
-              t.frames_sent);
+  std::printf(
+      "  turns %ld: answered %ld, llm_failed %ld, interrupted %ld; stt_failed %ld, tts_failed %ld, other "
+      "errors %ld; frames %ld\n",
+      t.user_finals, t.answers, t.llm_failed, t.interrupted, t.stt_failed, t.tts_failed, t.other_errors, t.frames_sent);
   const double window = std::min(60, (args.seconds - args.warmup) / 3);
   const Footprint warm = over(held, args.warmup, args.warmup + window);
   const Footprint end = over(held, args.seconds - window, args.seconds);
@@ -299,9 +330,9 @@ int main(int argc, char **argv) try {
   std::printf("\n  the restarted upstream answered %ld turns\n", answered_after_restart);
 
   int failures = 0;
-  failures += check(result.connected == args.sessions,
-                    std::to_string(result.connected) + " of " + std::to_string(args.sessions) +
-                        " users connected every conversation");
+  failures += check(result.connected == args.sessions, std::to_string(result.connected) + " of " +
+                                                           std::to_string(args.sessions) +
+                                                           " users connected every conversation");
   failures += check(result.dropped == 0, std::to_string(result.dropped) + " sockets dropped by the server");
   failures += check(t.user_finals > 0 && t.answers > 0, "turns were heard and answered");
   failures += check(result.with_unended_turns == 0 && t.unended() <= args.sessions,

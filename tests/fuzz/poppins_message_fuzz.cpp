@@ -8,7 +8,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   constexpr std::size_t kMaxAudio = 4096;
-  const auto m = poppins::decode_socket_message(std::string_view(reinterpret_cast<const char *>(data), size), kMaxAudio);
+  const auto m =
+      poppins::decode_socket_message(std::string_view(reinterpret_cast<const char *>(data), size), kMaxAudio);
   using Kind = poppins::SocketMessage::Kind;
   if (m.kind == Kind::refused && m.text.empty()) std::abort();
   if (m.kind == Kind::audio && (m.audio.empty() || m.audio.size() > kMaxAudio || m.audio.size() > size)) std::abort();

@@ -9,7 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   constexpr std::size_t kMaxAudio = 4096;
-  const auto m = voxtral::decode_client_message(std::string_view(reinterpret_cast<const char *>(data), size), kMaxAudio);
+  const auto m =
+      voxtral::decode_client_message(std::string_view(reinterpret_cast<const char *>(data), size), kMaxAudio);
   using Kind = voxtral::ClientMessage::Kind;
   const bool answerable = (m.kind == Kind::text || m.kind == Kind::audio) && m.problem.empty();
   if ((m.kind == Kind::refused || m.kind == Kind::unknown) && m.problem.empty()) std::abort();

@@ -38,33 +38,32 @@ std::string secret(const std::string &what) {
 }
 
 std::string config(const std::string &up) {
-  return
-      "log: {level: trace}\n"
-      "stt:\n"
-      "  - {name: cloud-stt, plugin: stt-openai, config: {base_url: \"" +
-      up + "/v1\", api_key: " + secret("stt-openai api_key") +
-      "}}\n"
-      "  - {name: deepgram, plugin: stt-deepgram, config: {base_url: \"" +
-      up + "\", api_key: " + secret("stt-deepgram api_key") +
-      ", mode: live}}\n"
-      "  - {name: scripted, plugin: stt-scripted, config: {transcripts: [\"hello there\"]}}\n"
-      "llm:\n"
-      "  - {name: cloud, plugin: llm-openai, config: {base_url: \"" +
-      up +
-      "/v1\", api_key: \"${env:SB_LLM_KEY}\", model: gpt-4o-mini}}\n"
-      "  - {name: backup, plugin: llm-scripted, config: {reply: \"Backup answer.\"}}\n"
-      "tts:\n"
-      "  - {name: cloud-tts, plugin: tts-openai, config: {base_url: \"" +
-      up + "/v1\", api_key: " + secret("tts-openai api_key") +
-      ", model: tts-1}}\n"
-      "  - {name: cartesia, plugin: tts-cartesia, config: {base_url: \"" +
-      up + "\", api_key: " + secret("tts-cartesia api_key") +
-      ", voice: voice-1, sample_rate: 16000}}\n"
-      "  - {name: elevenlabs, plugin: tts-elevenlabs, config: {base_url: \"" +
-      up + "\", api_key: " + secret("tts-elevenlabs api_key") +
-      ", voice: voice-1, sample_rate: 22050}}\n"
-      "  - {name: tone, plugin: tts-tone, config: {ms_per_char: 2}}\n" +
-      every_transport([](const std::string &) { return auth_on("access_log: true"); });
+  return "log: {level: trace}\n"
+         "stt:\n"
+         "  - {name: cloud-stt, plugin: stt-openai, config: {base_url: \"" +
+         up + "/v1\", api_key: " + secret("stt-openai api_key") +
+         "}}\n"
+         "  - {name: deepgram, plugin: stt-deepgram, config: {base_url: \"" +
+         up + "\", api_key: " + secret("stt-deepgram api_key") +
+         ", mode: live}}\n"
+         "  - {name: scripted, plugin: stt-scripted, config: {transcripts: [\"hello there\"]}}\n"
+         "llm:\n"
+         "  - {name: cloud, plugin: llm-openai, config: {base_url: \"" +
+         up +
+         "/v1\", api_key: \"${env:SB_LLM_KEY}\", model: gpt-4o-mini}}\n"
+         "  - {name: backup, plugin: llm-scripted, config: {reply: \"Backup answer.\"}}\n"
+         "tts:\n"
+         "  - {name: cloud-tts, plugin: tts-openai, config: {base_url: \"" +
+         up + "/v1\", api_key: " + secret("tts-openai api_key") +
+         ", model: tts-1}}\n"
+         "  - {name: cartesia, plugin: tts-cartesia, config: {base_url: \"" +
+         up + "\", api_key: " + secret("tts-cartesia api_key") +
+         ", voice: voice-1, sample_rate: 16000}}\n"
+         "  - {name: elevenlabs, plugin: tts-elevenlabs, config: {base_url: \"" +
+         up + "\", api_key: " + secret("tts-elevenlabs api_key") +
+         ", voice: voice-1, sample_rate: 22050}}\n"
+         "  - {name: tone, plugin: tts-tone, config: {ms_per_char: 2}}\n" +
+         every_transport([](const std::string &) { return auth_on("access_log: true"); });
 }
 
 // Everything a client or operator was told, in one place.
@@ -136,9 +135,9 @@ TEST(Secrets, NoKeyOrSecretReachesAnyLogErrorOrAnswer) {
     h.emplace("Content-Type", "application/json");
     return h;
   };
-  seen.add("poppins turn", http_request(poppins, "POST", "/chat/text",
-                                        nlohmann::json{{"message", "hello"}, {"session_id", "p"}}.dump(),
-                                        with_json(user)));
+  seen.add("poppins turn",
+           http_request(poppins, "POST", "/chat/text", nlohmann::json{{"message", "hello"}, {"session_id", "p"}}.dump(),
+                        with_json(user)));
   seen.add("poppins wrong key", http_request(poppins, "GET", "/session/p/stats", "", key_header("nope")));
   seen.add("youworker turn", http_request(youworker, "POST", "/v1/chat/unified",
                                           nlohmann::json{{"text_input", "hello"}, {"expect_audio", true}}.dump(),
@@ -151,8 +150,8 @@ TEST(Secrets, NoKeyOrSecretReachesAnyLogErrorOrAnswer) {
   seen.add("conversational health", http_request(server.port_of("conversational"), "GET", "/health"));
 
   // The operator's command line on the same config.
-  for (const std::vector<std::string> &args : {std::vector<std::string>{"check", "--print"},
-                                               std::vector<std::string>{"plugins"}}) {
+  for (const std::vector<std::string> &args :
+       {std::vector<std::string>{"check", "--print"}, std::vector<std::string>{"plugins"}}) {
     auto argv = args;
     argv.insert(argv.end(), {"--config", server.config().string()});
     const auto r = run(SWITCHBOARD_BINARY, argv, env);

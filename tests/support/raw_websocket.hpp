@@ -81,7 +81,7 @@ class RawWebSocket {
   int status_ = 0;
   std::string failure_;
   std::map<std::string, std::string> headers_;
-  std::string buffer_;  // read, not yet taken
+  std::string buffer_;              // read, not yet taken
   std::optional<WsFrame> partial_;  // a fragmented message's frames so far
 };
 

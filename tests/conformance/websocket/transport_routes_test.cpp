@@ -49,10 +49,10 @@ struct AllApis {
     const auto type_is = [](std::string type) {
       return [type](const nlohmann::json &m) { return m.value("type", "") == type; };
     };
-    routes["native_voice"] = json_route(served.port_of("voice-api"), "/voice/conformance", R"({"type":"conformance")",
-                                        [](const nlohmann::json &m) {
-                                          return m.value("type", "") == "error" && m.value("code", "") == "unknown_type";
-                                        });
+    routes["native_voice"] = json_route(
+        served.port_of("voice-api"), "/voice/conformance", R"({"type":"conformance")", [](const nlohmann::json &m) {
+          return m.value("type", "") == "error" && m.value("code", "") == "unknown_type";
+        });
     WsRoute feed;
     feed.port = served.port_of("voice-api");
     feed.target = "/metrics/ws";
@@ -88,7 +88,11 @@ const WsRoute &ws_route(const std::string &name) {
   return apis.routes.at(name);
 }
 
-INSTANTIATE_TEST_SUITE_P(Transports, WebSocketConformance, ::testing::ValuesIn(ws_routes()),
-                         [](const ::testing::TestParamInfo<std::string> &route_name) { return route_name.param; });
+const auto kRouteName = [](const ::testing::TestParamInfo<std::string> &route_name) { return route_name.param; };
+INSTANTIATE_TEST_SUITE_P(Transports, WebSocketConformance, ::testing::ValuesIn(ws_routes()), kRouteName);
+// /metrics/ws is a feed: it answers no message.
+INSTANTIATE_TEST_SUITE_P(Transports, WebSocketMessageConformance,
+                         ::testing::Values("native_voice", "poppins", "conversational", "voxtral", "youworker"),
+                         kRouteName);
 
 }  // namespace switchboard::test

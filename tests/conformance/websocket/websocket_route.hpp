@@ -29,8 +29,6 @@ struct WsRoute {
   std::size_t min_message_bytes = 0;
   // Whether a text frame from the server is the answer to `sent`.
   std::function<bool(const std::string &sent, const std::string &reply)> answers = nullptr;
-  // Binary messages are answered as text ones are (an echo), not refused.
-  bool echoes_binary = false;
 };
 
 // Defined by each binary that runs the cases.
@@ -45,5 +43,11 @@ class WebSocketConformance : public ::testing::TestWithParam<std::string> {
  protected:
   const WsRoute &route() const { return ws_route(GetParam()); }
 };
+// The cases that need the route to answer messages (not a feed); each
+// binary instantiates them with the routes that do.
+class WebSocketMessageConformance : public WebSocketConformance {};
+// Binary messages echoed: the server library's echo only (each API gives
+// binary messages a meaning of its own, held by its conformance tests).
+class WebSocketBinaryEchoConformance : public WebSocketConformance {};
 
 }  // namespace switchboard::test

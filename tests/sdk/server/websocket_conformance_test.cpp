@@ -39,7 +39,6 @@ struct EchoServer {
     };
     route.min_message_bytes = 0;
     route.answers = [](const std::string &sent, const std::string &reply) { return sent == reply; };
-    route.echoes_binary = true;
   }
   std::unique_ptr<server::Server> server;
   WsRoute route;
@@ -56,7 +55,9 @@ const WsRoute &ws_route(const std::string &) {
   return echo.route;
 }
 
-INSTANTIATE_TEST_SUITE_P(ServerLibrary, WebSocketConformance, ::testing::ValuesIn(ws_routes()),
-                         [](const ::testing::TestParamInfo<std::string> &route_name) { return route_name.param; });
+const auto kRouteName = [](const ::testing::TestParamInfo<std::string> &route_name) { return route_name.param; };
+INSTANTIATE_TEST_SUITE_P(ServerLibrary, WebSocketConformance, ::testing::ValuesIn(ws_routes()), kRouteName);
+INSTANTIATE_TEST_SUITE_P(ServerLibrary, WebSocketMessageConformance, ::testing::ValuesIn(ws_routes()), kRouteName);
+INSTANTIATE_TEST_SUITE_P(ServerLibrary, WebSocketBinaryEchoConformance, ::testing::ValuesIn(ws_routes()), kRouteName);
 
 }  // namespace switchboard::test
