@@ -73,9 +73,10 @@ ASAN_TESTS = unit_config_tests unit_plugin_tests unit_app_tests unit_audio_tests
 	integration_offline_voice_tests integration_cli_tests integration_provider_tests integration_all_apis_tests \
 	integration_failover_voice_tests conformance_voice_assistant_tests conformance_poppins_tests \
 	conformance_conversational_tests conformance_voxtral_tests conformance_youworker_tests \
-	conformance_websocket_tests security_tests fuzz_corpus_tests
+	conformance_websocket_tests security_tests fuzz_corpus_tests integration_lifecycle_tests \
+	integration_operator_cli_tests integration_two_hosts_tests
 TSAN_TESTS = unit_core_tests unit_audio_tests unit_store_tests unit_conversation_tests unit_resilience_tests \
-	unit_plugin_tests sdk_server_tests conformance_voice_assistant_tests
+	unit_plugin_tests sdk_server_tests conformance_voice_assistant_tests integration_lifecycle_tests
 
 sanitize-address:
 	@$(SANITIZER_ENV) $(MAKE) --no-print-directory test BUILD_DIR=build-asan \

@@ -20,6 +20,9 @@ packages=(
   python3-websockets python3-requests
   # sessions, and the documents index (FTS5)
   libsqlite3-dev
+  # several hosts: sessions, the cache and breaker news in Redis (hiredis);
+  # the tests start their own redis-server
+  libhiredis-dev redis-server
   # document ingestion: text out of PDF files
   libpoppler-cpp-dev
   # audio core

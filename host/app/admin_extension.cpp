@@ -163,6 +163,28 @@ std::string AdminExtension::prometheus() const {
   }
   const auto sessions = prometheus_name("sessions");
   out += "# TYPE " + sessions + " gauge\n" + sessions + " " + std::to_string(sources_.session_count()) + "\n";
+  // Each provider's breaker, labelled: what an alert on an open breaker reads.
+  if (const auto chains = sources_.chains()) {
+    std::string open = "# TYPE switchboard_breaker_open gauge\n";
+    std::string available = "# TYPE switchboard_provider_available gauge\n";
+    const auto view = chains->view();
+    for (const auto &[kind, chain] : view["providers"].items()) {
+      for (const auto &p : chain.value("providers", nlohmann::json::array())) {
+        const std::string labels = "{kind=\"" + kind + "\",provider=\"" + p.value("name", "") + "\"}";
+        open += "switchboard_breaker_open" + labels + (p["circuit"].value("state", "") == "open" ? " 1\n" : " 0\n");
+        available += "switchboard_provider_available" + labels + (p.value("available", false) ? " 1\n" : " 0\n");
+      }
+    }
+    out += open + available;
+  }
+  // The last minute's latency (end of input to first audio), as /metrics/recent has it.
+  const auto recent = sources_.recent.summary(now_seconds());
+  out += "# TYPE switchboard_recent_turn_latency_ms gauge\n";
+  for (const auto &[quantile, key] : {std::pair{"0.5", "p50"}, {"0.99", "p99"}}) {
+    const auto &v = recent["latency_ms"][key];
+    out += std::string("switchboard_recent_turn_latency_ms{quantile=\"") + quantile + "\"} " +
+           (v.is_number() ? v.dump() : "NaN") + "\n";
+  }
   return out;
 }
 

@@ -118,13 +118,68 @@ void Application::on_chain_event(const resilience::ChainEvent &e) {
     case Type::exhausted:
       spdlog::error("{}: every provider failed: {}", e.kind, e.detail);
       break;
-    case Type::failed:
     case Type::breaker:
+      tell_other_hosts(e);
+      [[fallthrough]];
+    case Type::failed:
       spdlog::warn("{} {} {}: {}", e.kind, e.provider, resilience::to_string(e.type), e.detail);
       break;
     default:
       spdlog::info("{} {} {}: {}", e.kind, e.provider, resilience::to_string(e.type), e.detail);
       break;
+  }
+}
+
+void Application::start_breaker_news(const config::Config &config) {
+  if (breaker_news_) return;
+  const auto providers = config.providers();
+  if (std::none_of(providers.begin(), providers.end(), [](const auto *p) { return p->circuit.share == "redis"; })) {
+    return;
+  }
+  redis::Options options;
+  options.timeout = std::chrono::milliseconds(config.redis.timeout_ms);
+  options.retry_after = std::chrono::milliseconds(config.redis.retry_after_ms);
+  options = redis::parse_url(config.redis.url, options);
+  breaker_news_ = std::make_unique<resilience::BreakerNews>(
+      options, config.redis.key_prefix + "breakers",
+      config.redis.host_id.empty() ? resilience::default_host_id() : config.redis.host_id,
+      [this](const resilience::BreakerNewsItem &item) { on_breaker_news(item); });
+}
+
+// A breaker of this host opened on its own evidence: the others hear of it.
+void Application::tell_other_hosts(const resilience::ChainEvent &e) {
+  constexpr std::string_view opened = " -> open: ";
+  const auto at = e.detail.find(opened);
+  if (!breaker_news_ || at == std::string::npos) return;
+  const std::string why = e.detail.substr(at + opened.size());
+  if (why.rfind(resilience::kToldBy, 0) == 0) return;  // news already
+  const auto all = chains();
+  auto *chain = all ? all->chain(e.kind) : nullptr;
+  if (chain == nullptr) return;
+  for (const auto &p : chain->providers()) {
+    if (p->name != e.provider || !p->shares_breaker) continue;
+    const auto snapshot = p->breaker.snapshot();
+    if (snapshot.forced_open || !snapshot.open_until) return;  // an operator's action stays on its host
+    const double seconds = std::chrono::duration<double>(*snapshot.open_until - clock_.now()).count();
+    if (seconds <= 0) return;
+    breaker_news_->publish({{}, e.kind, e.provider, seconds, why});
+    metrics_.add("breaker_news_published_total", 1);
+    return;
+  }
+}
+
+void Application::on_breaker_news(const resilience::BreakerNewsItem &item) {
+  metrics_.add("breaker_news_received_total", 1);
+  const auto all = chains();
+  auto *chain = all ? all->chain(item.kind) : nullptr;
+  if (chain == nullptr) return;
+  for (const auto &p : chain->providers()) {
+    if (p->name != item.provider || !p->shares_breaker) continue;
+    spdlog::warn("{} {}: opened on {} for {:.1f} s ({}); open here too", item.kind, item.provider, item.host,
+                 item.open_seconds, item.why);
+    p->breaker.open_as_told(
+        std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(item.open_seconds)),
+        std::string(resilience::kToldBy) + item.host + ": " + item.why);
   }
 }
 
@@ -189,6 +244,11 @@ void Application::schedule_expiry() {
 void Application::start(bool with_transports) {
   started_ = true;
   auto chains = build_chains(config_, nullptr);
+  try {
+    start_breaker_news(config_);
+  } catch (const std::exception &e) {
+    spdlog::error("breaker news: {}; breakers are this host's own", e.what());
+  }
   std::shared_ptr<plugin::Instance> cache;
   if (config_.cache) {
     std::string error;
@@ -223,6 +283,12 @@ void Application::start(bool with_transports) {
 void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> registry) {
   registry_ = std::move(registry);
   auto chains = build_chains(next, this->chains().get());
+  if (!breaker_news_) {
+    const auto providers = next.providers();
+    if (std::any_of(providers.begin(), providers.end(), [](const auto *p) { return p->circuit.share == "redis"; })) {
+      spdlog::warn("circuit share: redis takes effect when the host starts again");
+    }
+  }
   std::shared_ptr<plugin::Instance> cache = this->cache();
   const bool cache_changed =
       next.cache.has_value() != config_.cache.has_value() ||
@@ -270,6 +336,24 @@ void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> 
   }
 }
 
+std::size_t Application::finish_turns(std::chrono::milliseconds grace) {
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  auto busy = [this] {
+    std::lock_guard lock(expiry_mutex_);
+    return conversations_ ? conversations_->busy_count() : 0;
+  };
+  std::size_t left = busy();
+  if (left > 0) spdlog::info("stopping: {} turn(s) under way get up to {} ms to finish", left, grace.count());
+  // Turns end on the workers, which have no event for "all ended": looked
+  // at every 50 ms, as the expiry timer looks at idle sessions.
+  while (left > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    left = busy();
+  }
+  if (left > 0) spdlog::warn("stopping: {} turn(s) still under way are cut", left);
+  return left;
+}
+
 void Application::stop() {
   if (!started_) {
     return;
@@ -307,6 +391,8 @@ void Application::stop() {
     spdlog::warn("{} plugin instances still busy at shutdown; left as they are", plugin::Instance::live());
   }
   executor_.stop();
+  // Last: until the workers stop, a breaker may still open and tell it.
+  breaker_news_.reset();
   spdlog::info("switchboard stopped");
 }
 

@@ -21,6 +21,7 @@
 #include "core/system_clock.hpp"
 #include "plugin/instance.hpp"
 #include "plugin/registry.hpp"
+#include "resilience/breaker_news.hpp"
 #include "resilience/chains.hpp"
 #include "switchboard/ext/providers.h"
 
@@ -45,6 +46,9 @@ class Application {
   void start(bool with_transports = true);
   // Stops transports, then drops chains and instances, then lets libraries unload.
   void stop();
+  // Waits until no session has a turn under way, or `grace` has passed;
+  // returns how many turns were still under way (SIGTERM calls it before stop).
+  std::size_t finish_turns(std::chrono::milliseconds grace);
   // Swaps in the chains of `next` (already checked). Providers whose entries
   // did not change carry over with their instance, breaker and numbers;
   // calls in flight finish on what they started with. Transports stay.
@@ -53,6 +57,8 @@ class Application {
   // Snapshots: a later reload does not change what the caller holds.
   std::shared_ptr<resilience::Chains> chains() const;
   std::shared_ptr<plugin::Instance> cache() const;
+  // Breaker news between hosts; null when no provider shares its breaker.
+  resilience::BreakerNews *breaker_news() noexcept { return breaker_news_.get(); }
   const std::vector<StartedTransport> &transports() const noexcept { return transports_; }
   admin::Metrics &metrics() noexcept { return metrics_; }
   // Runs on the control thread: instances are destroyed here.
@@ -75,6 +81,10 @@ class Application {
                                            std::string &error);
   std::shared_ptr<resilience::Chains> build_chains(const config::Config &config, const resilience::Chains *previous);
   void on_chain_event(const resilience::ChainEvent &event);
+  // Breaker news (circuit: {share: redis}): started when a provider shares.
+  void start_breaker_news(const config::Config &config);
+  void tell_other_hosts(const resilience::ChainEvent &event);
+  void on_breaker_news(const resilience::BreakerNewsItem &item);
   void start_conversations();
   void schedule_expiry();
   plugin::HostContext host_context();
@@ -110,6 +120,7 @@ class Application {
   std::shared_ptr<plugin::Instance> cache_;
   std::vector<StartedTransport> transports_;
   bool started_ = false;
+  std::unique_ptr<resilience::BreakerNews> breaker_news_;
 
   std::shared_ptr<documents::DocumentStore> documents_;
   std::unique_ptr<DocumentsExtension> documents_ext_;

@@ -13,6 +13,15 @@ std::string usage() {
          "                     [--listen IN.wav]  a whole turn through a session: IN.wav in place of\n"
          "                     [--speak OUT.wav]  TEXT, and/or the spoken answer written to OUT.wav\n"
          "  switchboard --version\n"
+         "a running host (its native API at URL, e.g. http://127.0.0.1:8000):\n"
+         "  switchboard status --url URL          health, each chain's provider now, the last minute\n"
+         "  switchboard providers --url URL       every provider: breaker, calls, failures\n"
+         "  switchboard sessions --url URL        the sessions held\n"
+         "  switchboard reset KIND [NAME] --url URL        close a breaker (every one of KIND without NAME)\n"
+         "  switchboard force-open KIND NAME --url URL     keep a provider out until reset\n"
+         "  switchboard reload --url URL          re-read the host's config file\n"
+         "                     [--key K]          an admin key when the host has auth on\n"
+         "                     [--json]           the API's answer as JSON, for scripts\n"
          "options:\n"
          "  --log-level LEVEL                     trace, debug, info, warn, error or off\n";
 }
@@ -26,13 +35,16 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
   bool named = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string &arg = args[i];
-    if (arg == "--config" || arg == "-c" || arg == "--log-level" || arg == "--listen" || arg == "--speak") {
+    if (arg == "--config" || arg == "-c" || arg == "--log-level" || arg == "--listen" || arg == "--speak" ||
+        arg == "--url" || arg == "--key") {
       if (i + 1 >= args.size()) {
         return arg + " needs a value";
       }
       (arg == "--log-level" ? cmd.log_level
        : arg == "--listen"  ? cmd.listen
        : arg == "--speak"   ? cmd.speak
+       : arg == "--url"     ? cmd.url
+       : arg == "--key"     ? cmd.key
                             : cmd.config) = args[++i];
     } else if (arg.rfind("--config=", 0) == 0) {
       cmd.config = arg.substr(9);
@@ -50,6 +62,8 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
       }
     } else if (arg == "--print") {
       cmd.print = true;
+    } else if (arg == "--json") {
+      cmd.json = true;
     } else if (arg == "--version" || arg == "-V" || arg == "version") {
       cmd.name = Command::Name::version;
       named = true;
@@ -62,11 +76,33 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
                  : arg == "ask"   ? Command::Name::ask
                                   : Command::Name::plugins;
       named = true;
+    } else if (!named && (arg == "status" || arg == "providers" || arg == "sessions" || arg == "reset" ||
+                          arg == "force-open" || arg == "reload")) {
+      cmd.name = arg == "status"       ? Command::Name::status
+                 : arg == "providers"  ? Command::Name::providers
+                 : arg == "sessions"   ? Command::Name::sessions
+                 : arg == "reset"      ? Command::Name::reset
+                 : arg == "force-open" ? Command::Name::force_open
+                                       : Command::Name::reload;
+      named = true;
     } else if (cmd.name == Command::Name::ask && arg.rfind("--", 0) != 0) {
       cmd.text += (cmd.text.empty() ? "" : " ") + arg;
+    } else if ((cmd.name == Command::Name::reset || cmd.name == Command::Name::force_open) && arg.rfind("--", 0) != 0 &&
+               cmd.provider.empty()) {
+      (cmd.kind.empty() ? cmd.kind : cmd.provider) = arg;
     } else {
       return "unexpected argument '" + arg + "'";
     }
+  }
+  if (cmd.operates()) {
+    if (cmd.url.empty()) return "--url URL (the host's native API) is required";
+    if ((cmd.name == Command::Name::reset || cmd.name == Command::Name::force_open) && cmd.kind != "stt" &&
+        cmd.kind != "llm" && cmd.kind != "tts") {
+      return "KIND is stt, llm or tts";
+    }
+    if (cmd.name == Command::Name::force_open && cmd.provider.empty()) return "force-open needs KIND and NAME";
+  } else if (!cmd.url.empty() || !cmd.key.empty() || cmd.json) {
+    return "--url, --key and --json go with the commands for a running host";
   }
   if (cmd.print && cmd.name != Command::Name::check) {
     return "--print goes with check";

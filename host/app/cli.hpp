@@ -4,6 +4,8 @@
 //   switchboard plugins [--config FILE]  list the plugins found
 //   switchboard ask --config FILE [--repeat N] TEXT   one llm turn through the chain
 //   switchboard --version
+//   switchboard status|providers|sessions --url URL [--key K] [--json]
+//   switchboard reset KIND [NAME] | force-open KIND NAME | reload  --url URL [--key K] [--json]
 #pragma once
 
 #include <string>
@@ -13,7 +15,7 @@
 namespace switchboard::app {
 
 struct Command {
-  enum class Name { serve, check, plugins, ask, version, help };
+  enum class Name { serve, check, plugins, ask, version, help, status, providers, sessions, reset, force_open, reload };
   Name name = Name::help;
   std::string config;
   std::string log_level;  // overrides the config's log.level when set
@@ -22,6 +24,14 @@ struct Command {
   int repeat = 1;         // ask: how many turns
   std::string listen;     // ask: a recording to transcribe and answer, instead of text
   std::string speak;      // ask: where to write the spoken answer (WAV)
+  // The operator's commands (against a running host's native API):
+  std::string url;       // the host, e.g. http://127.0.0.1:8000
+  std::string key;       // an admin API key, when auth is on
+  bool json = false;     // the API's answer as it came, for scripts
+  std::string kind;      // reset, force-open: stt, llm or tts
+  std::string provider;  // reset (optional), force-open: the provider's name
+
+  bool operates() const noexcept { return name >= Name::status; }
 };
 
 // A Command, or the error message for a command line that makes no sense.

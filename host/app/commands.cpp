@@ -13,6 +13,7 @@
 #include "app/application.hpp"
 #include "app/ask_command.hpp"
 #include "app/logging.hpp"
+#include "app/operator_command.hpp"
 #include "config/plugin_checks.hpp"
 #include "core/system_clock.hpp"
 #include "plugin/instance.hpp"
@@ -190,6 +191,7 @@ int serve(const Command &cmd, std::ostream &err) {
   wait_reload();
   signals_io.run();
   application.set_reloader(nullptr);
+  application.finish_turns(std::chrono::milliseconds(static_cast<long>(loaded.config.shutdown_grace_seconds * 1000)));
   application.stop();
   return 0;
 }
@@ -216,6 +218,8 @@ int run_command(const Command &cmd, std::ostream &out, std::ostream &err) {
     case Command::Name::ask:
       configure_logging(cmd.log_level.empty() ? "warn" : cmd.log_level, "text");
       return ask(cmd, out, err);
+    default:
+      return run_operator_command(cmd, out, err);
   }
   return 2;
 }

@@ -6,6 +6,7 @@
 
 #include "config/schema.hpp"
 #include "switchboard/http/url.hpp"
+#include "switchboard/redis/client.hpp"
 
 namespace switchboard::config {
 namespace {
@@ -38,6 +39,7 @@ Rule circuit_rule() {
       optional("half_open_successes", Rule::integer(1, 1000)),
       optional("slow_call_ms", Rule::integer(0, 3600000)),
       optional("slow_call_rate", Rule::number(0.01, 1.0)),
+      optional("share", Rule::string().one_of({"none", "redis"})),
   });
 }
 
@@ -131,10 +133,23 @@ const Rule &root_rule() {
                              optional("llm", chain_rule()),
                              optional("tts", chain_rule()),
                          })),
+      optional("shutdown", Rule::object({optional("grace_seconds", Rule::number(0, 3600))})),
+      optional("redis", Rule::object({
+                            optional("url", Rule::string()),
+                            optional("key_prefix", Rule::string()),
+                            optional("timeout_ms", Rule::integer(1, 60000)),
+                            optional("retry_after_ms", Rule::integer(0, 600000)),
+                            optional("host_id", Rule::string()),
+                        })),
       optional("sessions", Rule::object({
-                               optional("store", Rule::string().one_of({"memory", "sqlite"})),
+                               optional("store", Rule::string().one_of({"memory", "sqlite", "redis"})),
                                optional("path", Rule::string()),
                                optional("idle_timeout_seconds", Rule::integer(1, 31536000)),
+                               optional("url", Rule::string()),
+                               optional("key_prefix", Rule::string()),
+                               optional("ttl_seconds", Rule::integer(1, 31536000)),
+                               optional("timeout_ms", Rule::integer(1, 60000)),
+                               optional("retry_after_ms", Rule::integer(0, 600000)),
                            })),
       optional("conversation", Rule::object({
                                    optional("system_prompt", Rule::string()),
@@ -301,6 +316,7 @@ ProviderSpec decode_provider(const json &item, const std::string &kind, const st
   read(c, "half_open_successes", p.circuit.half_open_successes);
   read(c, "slow_call_ms", p.circuit.slow_call_ms);
   read(c, "slow_call_rate", p.circuit.slow_call_rate);
+  read(c, "share", p.circuit.share);
   const json &t = member(item, "timeouts");
   read(t, "first_byte_ms", p.timeouts.first_byte_ms);
   read(t, "idle_ms", p.timeouts.idle_ms);
@@ -424,6 +440,26 @@ void check_meaning(const Config &c, const YamlDocument &doc, Diagnostics &diags)
   if (c.sessions.store == "sqlite" && c.sessions.path.empty()) {
     doc.error_at_key(diags, "/sessions/store", "store: sqlite needs a path: (the database file)");
   }
+  auto check_url = [&](const std::string &url, const std::string &pointer) {
+    try {
+      (void)redis::parse_url(url);
+    } catch (const std::invalid_argument &e) {
+      doc.error_at_value(diags, pointer, e.what());
+    }
+  };
+  if (!c.redis.url.empty()) check_url(c.redis.url, "/redis/url");
+  if (c.sessions.store == "redis") {
+    if (c.sessions.url.empty()) {
+      doc.error_at_key(diags, "/sessions/store", "store: redis needs a url: (here or in the redis: block)");
+    } else if (c.sessions.url != c.redis.url) {
+      check_url(c.sessions.url, "/sessions/url");
+    }
+  }
+  for (const auto *p : c.providers()) {
+    if (p->circuit.share == "redis" && c.redis.url.empty()) {
+      doc.error_at_key(diags, p->pointer + "/circuit/share", "share: redis needs the redis: block's url");
+    }
+  }
   std::set<std::string> transport_names;
   for (const auto &t : c.transports) {
     if (!t.name.empty() && !transport_names.insert(t.name).second) {
@@ -484,9 +520,26 @@ Config decode(const YamlDocument &doc, Diagnostics &diags) {
     read(block, "when_all_open", all_open);
     chain->try_when_all_open = all_open != "fail";
   }
+  read(member(root, "shutdown"), "grace_seconds", c.shutdown_grace_seconds);
+  const json &redis_block = member(root, "redis");
+  read(redis_block, "url", c.redis.url);
+  read(redis_block, "key_prefix", c.redis.key_prefix);
+  read(redis_block, "timeout_ms", c.redis.timeout_ms);
+  read(redis_block, "retry_after_ms", c.redis.retry_after_ms);
+  read(redis_block, "host_id", c.redis.host_id);
+  // The session store's Redis is the redis: block's unless it says otherwise.
+  c.sessions.url = c.redis.url;
+  c.sessions.key_prefix = c.redis.key_prefix;
+  c.sessions.timeout_ms = c.redis.timeout_ms;
+  c.sessions.retry_after_ms = c.redis.retry_after_ms;
   read(member(root, "sessions"), "store", c.sessions.store);
   read(member(root, "sessions"), "idle_timeout_seconds", c.sessions.idle_timeout_seconds);
   read(member(root, "sessions"), "path", c.sessions.path);
+  read(member(root, "sessions"), "url", c.sessions.url);
+  read(member(root, "sessions"), "key_prefix", c.sessions.key_prefix);
+  read(member(root, "sessions"), "ttl_seconds", c.sessions.ttl_seconds);
+  read(member(root, "sessions"), "timeout_ms", c.sessions.timeout_ms);
+  read(member(root, "sessions"), "retry_after_ms", c.sessions.retry_after_ms);
   if (!c.sessions.path.empty()) c.sessions.path = (base / c.sessions.path).lexically_normal().string();
   c.conversation = decode_conversation(member(root, "conversation"));
   c.audio = decode_audio(member(root, "audio"));

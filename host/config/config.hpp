@@ -28,6 +28,9 @@ struct CircuitSettings {
   int half_open_successes = 1;  // probe successes in a row that close it
   int slow_call_ms = 0;         // a first byte later than this is a slow call; 0: not judged
   double slow_call_rate = 0.5;  // fraction of the window slow (or lost hedges) that opens it
+  // "redis": this breaker's openings are told to the other hosts, and theirs
+  // open it here for the same period (the redis: block says where).
+  std::string share = "none";
 };
 
 // A recovery probe: while the breaker is open, a small synthetic request off
@@ -107,10 +110,27 @@ struct AudioSettings {
   int max_channels = 8;
 };
 
+// The Redis that several hosts share (see docs/operations.md, "Several hosts"):
+// breaker news, and sessions unless sessions: names a url of its own.
+struct RedisSettings {
+  std::string url;  // redis://[[user]:password@]host[:port][/db]; empty: none
+  std::string key_prefix = "switchboard:";
+  int timeout_ms = 250;
+  int retry_after_ms = 1000;
+  std::string host_id;  // this host's name in breaker news; empty: hostname and pid
+};
+
 struct SessionSettings {
-  std::string store = "memory";  // memory or sqlite
+  std::string store = "memory";  // memory, sqlite or redis
   std::string path;              // the SQLite file (store: sqlite), absolute
   int idle_timeout_seconds = 3600;
+  // store: redis (see docs/operations.md, "Several hosts"); url, key_prefix,
+  // timeout_ms and retry_after_ms default to the redis: block's
+  std::string url;                          // redis://[[user]:password@]host[:port][/db]
+  std::string key_prefix = "switchboard:";  // before every key, so hosts of other deployments can share a Redis
+  int ttl_seconds = 86400;                  // Redis forgets a session idle this long, whatever the hosts do
+  int timeout_ms = 250;                     // the most one store call waits for Redis
+  int retry_after_ms = 1000;                // after a failure, calls go to memory this long before Redis is tried again
 };
 
 // How a turn runs (see docs/conversation.md).
@@ -163,6 +183,10 @@ struct Config {
   ChainSettings stt_chain;
   ChainSettings llm_chain;
   ChainSettings tts_chain;
+  RedisSettings redis;
+  // SIGTERM: turns under way get this long to finish before the transports
+  // stop (their WebSockets closed with 1012, Service Restart).
+  double shutdown_grace_seconds = 10;
   SessionSettings sessions;
   ConversationSettings conversation;
   AudioSettings audio;

@@ -1,5 +1,7 @@
 #include "conversation/conversations.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "conversation/ids.hpp"
@@ -8,6 +10,16 @@ namespace switchboard::conversation {
 
 std::unique_ptr<store::SessionStore> open_store(const config::SessionSettings &settings) {
   if (settings.store == "sqlite") return store::sqlite_store(settings.path);
+  if (settings.store == "redis") {
+    store::RedisSettings redis;
+    redis.options.timeout = std::chrono::milliseconds(settings.timeout_ms);
+    redis.options.retry_after = std::chrono::milliseconds(settings.retry_after_ms);
+    redis.options = redis::parse_url(settings.url, redis.options);
+    redis.key_prefix = settings.key_prefix;
+    redis.ttl_seconds = settings.ttl_seconds;
+    spdlog::info("sessions in {} under '{}'", redis::redacted(redis.options), redis.key_prefix);
+    return store::with_memory_fallback(store::redis_store(redis));
+  }
   return store::memory_store();
 }
 
@@ -50,6 +62,12 @@ std::shared_ptr<Session> Conversations::session(const std::string &id_in, const 
 std::size_t Conversations::live_count() const {
   std::lock_guard lock(mutex_);
   return live_.size();
+}
+
+std::size_t Conversations::busy_count() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(
+      std::count_if(live_.begin(), live_.end(), [](const auto &entry) { return entry.second->busy(); }));
 }
 
 std::shared_ptr<Session> Conversations::find(const std::string &id) const {

@@ -45,6 +45,8 @@ class Conversations {
   std::size_t remove_all();
   // Sessions live now (a client is or was recently talking); no store I/O.
   std::size_t live_count() const;
+  // Sessions with a turn under way (a host stopping waits for them).
+  std::size_t busy_count() const;
   // Ends and forgets sessions idle for longer than the timeout at `now`
   // (seconds since the epoch); a session with a turn running is not idle.
   std::size_t expire_idle(double now);

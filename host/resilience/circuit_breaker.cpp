@@ -249,6 +249,25 @@ void CircuitBreaker::force_open() {
   notify(t);
 }
 
+void CircuitBreaker::open_as_told(core::Duration period, const std::string &why) {
+  std::optional<Transition> t;
+  {
+    std::lock_guard lock(mutex_);
+    const auto until = clock_.now() + period;
+    if (state_ == BreakerState::open) {
+      open_until_ = std::max(open_until_, until);
+    } else {
+      t = Transition{state_, BreakerState::open, why};
+      state_ = BreakerState::open;
+      ++generation_;
+      probes_in_flight_ = 0;
+      probe_successes_ = 0;
+      open_until_ = std::max(until, retry_after_until_);
+    }
+  }
+  notify(t);
+}
+
 bool CircuitBreaker::available() const {
   std::lock_guard lock(mutex_);
   const auto now = clock_.now();

@@ -76,6 +76,11 @@ class CircuitBreaker {
   // Operator actions.
   void reset();
   void force_open();
+  // Another host opened its breaker for this provider (circuit: {share:
+  // redis}): open for `period` too, from now, unless already open longer.
+  // It half-opens and closes on this host's own evidence, as after a trip
+  // of its own, without lengthening the next trip's open period.
+  void open_as_told(core::Duration period, const std::string &why);
 
   // Would a call be admitted now (without taking a probe slot)?
   bool available() const;

@@ -48,6 +48,7 @@ Provider::Provider(const config::ProviderSpec &spec, core::Clock &clock)
       voice(spec.voice),
       voice_map(spec.voice_map),
       fault_injected(spec.fault.enabled),
+      shares_breaker(spec.circuit.share == "redis"),
       breaker(spec.circuit, clock, spec.probe.enabled) {}
 
 std::string Provider::voice_for(const std::string &wanted) const {

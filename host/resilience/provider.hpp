@@ -70,6 +70,7 @@ struct Provider {
   // attached); empty when it lists none.
   std::vector<std::string> voices;
   bool fault_injected;
+  bool shares_breaker;  // circuit: {share: redis}
   CircuitBreaker breaker;
   ProviderStats stats;
   std::atomic<int> in_flight{0};   // calls of this provider not yet ended

@@ -1,14 +1,18 @@
 // Where sessions live: their history (role, text, time, id), their numbers,
 // when they were created and last active. The memory store is the default;
-// the SQLite store keeps sessions across restarts of one host. Every method
-// may be called from many threads at once.
+// the SQLite store keeps sessions across restarts of one host; the Redis
+// store shares them between hosts, behind a fallback to memory while Redis
+// cannot be reached. Every method may be called from many threads at once.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "switchboard/redis/client.hpp"
 
 namespace switchboard::store {
 
@@ -44,9 +48,22 @@ struct SessionSummary {
   double last_activity = 0;
 };
 
+// A store that cannot reach where it keeps sessions (Redis down or slow).
+struct StoreUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// How a store with a fallback is doing (a plain store is always available).
+struct StoreHealth {
+  bool available = true;           // calls go to the primary store
+  std::uint64_t fallbacks = 0;     // calls served from memory instead
+  std::uint64_t written_back = 0;  // sessions moved to the primary after an outage
+};
+
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
+  virtual StoreHealth health() const { return {}; }
 
   virtual std::optional<SessionRecord> get(const std::string &id) = 0;
   // Creates the session on first use, as `owner`'s; an existing session
@@ -71,6 +88,21 @@ std::unique_ptr<SessionStore> memory_store();
 // Opens (or creates) the database at `path`; throws std::runtime_error naming
 // the path and SQLite's reason when it cannot.
 std::unique_ptr<SessionStore> sqlite_store(const std::string &path);
+
+struct RedisSettings {
+  redis::Options options;
+  std::string key_prefix = "switchboard:";
+  int ttl_seconds = 86400;  // every write gives the session's keys this long to live
+};
+// Connects lazily: a Redis down at start is an outage like any other. Each
+// method throws StoreUnavailable when Redis cannot be reached in time.
+std::unique_ptr<SessionStore> redis_store(const RedisSettings &settings);
+
+// `primary` while it answers; while it throws StoreUnavailable, a memory
+// store, whose sessions are written back to the primary once it answers
+// again (their entries appended, and what was removed or cleared meanwhile
+// removed or cleared there too).
+std::unique_ptr<SessionStore> with_memory_fallback(std::unique_ptr<SessionStore> primary);
 
 // Words in a text: the token estimate wherever a provider reports none.
 std::int64_t word_count(const std::string &text);

@@ -86,6 +86,11 @@ bool malformed(const beast::error_code &ec) {
 
 }  // namespace
 
+// A stopping server's close: RFC 6455's 1012, Service Restart (the client
+// may reconnect, and behind a balancer reaches another host).
+constexpr std::uint16_t kServiceRestart = 1012;
+constexpr const char *kServiceRestartReason = "server restarting: reconnect";
+
 // One WebSocket: a queue drained by one writer at a time, on the strand.
 class WsSocket final : public Socket, public std::enable_shared_from_this<WsSocket> {
  public:
@@ -198,6 +203,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   std::condition_variable all_closed;
   std::uint64_t next_id = 0;
   std::unordered_map<std::uint64_t, std::function<void()>> closers;  // live connections
+  // WebSockets' polite ends at a stop: a close frame (1012) after what is queued.
+  std::unordered_map<std::uint64_t, std::function<void()>> farewells;
   std::unordered_map<std::string, std::size_t> per_ip;
   // Blocking work (Response::later) runs here, never on the I/O threads.
   asio::thread_pool blocking{2};
@@ -227,6 +234,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   void untrack(std::uint64_t id) {
     std::lock_guard lock(mutex);
     closers.erase(id);
+    farewells.erase(id);
     if (closers.empty()) all_closed.notify_all();
   }
 
@@ -524,10 +532,13 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             self->closers[id] = [weak = std::weak_ptr<WsSocket>(upgraded)] {
               if (auto s = weak.lock()) s->abort();
             };
+            self->farewells[id] = [weak = std::weak_ptr<WsSocket>(upgraded)] {
+              if (auto s = weak.lock()) s->close(kServiceRestart, kServiceRestartReason);
+            };
           }
           // Stopping began while this upgrade was under way: its closer was
           // taken before the one above existed.
-          if (self->stopping) upgraded->abort();
+          if (self->stopping) upgraded->close(kServiceRestart, kServiceRestartReason);
           if (on_open) on_open(upgraded);
           beast::flat_buffer message;
           for (;;) {
@@ -620,16 +631,28 @@ void Server::stop() {
     boost::system::error_code ignored;
     if (impl->acceptor) impl->acceptor->close(ignored);
   });
-  std::vector<std::function<void()>> closers;
+  // WebSockets are told to reconnect (1012, once what is queued for them
+  // has left) and given a moment to close; every other connection, and any
+  // socket still open after that moment, is ended.
+  std::vector<std::function<void()>> farewells;
   {
     std::lock_guard lock(impl_->mutex);
-    for (const auto &[id, close] : impl_->closers) closers.push_back(close);
+    for (const auto &[id, farewell] : impl_->farewells) farewells.push_back(farewell);
   }
-  for (auto &close : closers) close();
-  {
+  for (auto &farewell : farewells) farewell();
+  auto end_all = [&](std::chrono::milliseconds wait, bool sockets_too) {
+    std::vector<std::function<void()>> closers;
+    {
+      std::lock_guard lock(impl_->mutex);
+      for (const auto &[id, close] : impl_->closers) {
+        if (sockets_too || impl_->farewells.count(id) == 0) closers.push_back(close);
+      }
+    }
+    for (auto &close : closers) close();
     std::unique_lock lock(impl_->mutex);
-    impl_->all_closed.wait_for(lock, std::chrono::seconds(10), [&] { return impl_->closers.empty(); });
-  }
+    return impl_->all_closed.wait_for(lock, wait, [&] { return impl_->closers.empty(); });
+  };
+  if (!end_all(impl_->limits.close_grace, false)) end_all(std::chrono::seconds(10), true);
   impl_->blocking.join();
   impl_->work.reset();
   impl_->io.stop();

@@ -14,7 +14,7 @@ if env -u SB_ADMIN_KEY -u SB_APP_KEY -u SB_JWT_SECRET "$binary" check --config "
 fi
 secret() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 export SB_ADMIN_KEY=$(secret) SB_APP_KEY=$(secret) SB_JWT_SECRET=$(secret)
-for file in "$source_dir"/config/switchboard.yaml "$source_dir"/config/examples/*.yaml; do
+for file in "$source_dir"/config/switchboard.yaml "$source_dir"/config/examples/*.yaml "$source_dir"/config/examples/*/*.yaml; do
   "$binary" check --config "$file"
   count=$((count + 1))
 done

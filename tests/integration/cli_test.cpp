@@ -76,13 +76,14 @@ TEST(Cli, CheckReportsFiveMistakesAtTheirPositions) {
   for (const auto &p : registry.plugins()) {
     if (p->info().kind == SB_KIND_TTS) found += (found.empty() ? "" : ", ") + p->info().id;
   }
-  const std::string expected = file + ":4:14: 'verbose' is not one of: trace, debug, info, warn, error, off\n" + file +
-                               ":8:14: llm 'echo': 'prefix' must be a string\n" + file +
-                               ":9:11: duplicate llm name 'echo': names must be unique within a kind\n" + file +
-                               ":13:13: unknown tts plugin 'tts-does-not-exist' (found: " + found + ")\n" + file +
-                               ":14:1: unknown key 'sesions' (expected one of: plugin_dirs, log, stt, llm, "
-                               "tts, cache, chains, sessions, conversation, audio, documents, tools, transports)\n" +
-                               "5 problems in " + file + "\n";
+  const std::string expected =
+      file + ":4:14: 'verbose' is not one of: trace, debug, info, warn, error, off\n" + file +
+      ":8:14: llm 'echo': 'prefix' must be a string\n" + file +
+      ":9:11: duplicate llm name 'echo': names must be unique within a kind\n" + file +
+      ":13:13: unknown tts plugin 'tts-does-not-exist' (found: " + found + ")\n" + file +
+      ":14:1: unknown key 'sesions' (expected one of: plugin_dirs, log, stt, llm, "
+      "tts, cache, chains, shutdown, redis, sessions, conversation, audio, documents, tools, transports)\n" +
+      "5 problems in " + file + "\n";
   EXPECT_EQ(lines_starting(r.err, file) + lines_starting(r.err, "5 problems"), expected);
 }
 

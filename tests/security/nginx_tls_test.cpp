@@ -11,6 +11,8 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "security/security_fixture.hpp"
+#include "support/nginx.hpp"
+#include "support/ports.hpp"
 #include "support/process.hpp"
 #include "support/scratch.hpp"
 #include "switchboard/http/websocket.hpp"
@@ -18,20 +20,8 @@
 namespace switchboard::test {
 namespace {
 
-// A port no one listens on now (the kernel's choice, released at once).
-int free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
-std::string replaced(std::string text, const std::string &from, const std::string &to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << "the example no longer has: " << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
+// The shipped example with this test's addresses, names, paths and a
+// certificate made here.
 class Nginx {
  public:
   Nginx(const std::filesystem::path &dir, int listen_port, int upstream_port) : dir_(dir) {
@@ -42,7 +32,6 @@ class Nginx {
                           {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
                            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"});
     EXPECT_EQ(made.code, 0) << made.err;
-    // The example as shipped, with this test's addresses, names and paths.
     std::string site = read_file(SWITCHBOARD_SOURCE_DIR "/config/examples/nginx-tls.conf");
     site = replaced(site, "listen 443 ssl;", "listen 127.0.0.1:" + std::to_string(listen_port) + " ssl;");
     site = replaced(site, "server 127.0.0.1:8000;", "server 127.0.0.1:" + std::to_string(upstream_port) + ";");
@@ -50,36 +39,22 @@ class Nginx {
     site = replaced(site, "/etc/ssl/certs/assistant.example.com.pem", cert);
     site = replaced(site, "/etc/ssl/private/assistant.example.com.key", key);
     site = replaced(site, "/var/log/nginx/switchboard.log", access_log().string());
-    std::ofstream(dir / "site.conf") << site;
-    const std::string d = dir.string();
-    std::ofstream(dir / "nginx.conf") << "pid " << d << "/nginx.pid;\nerror_log stderr notice;\n"
-                                      << "events {}\nhttp {\n  access_log off;\n  client_body_temp_path " << d
-                                      << "/body;\n  proxy_temp_path " << d << "/proxy;\n  include " << d
-                                      << "/site.conf;\n}\n";
-    process_ = std::make_unique<Process>(
-        "/usr/sbin/nginx",
-        std::vector<std::string>{"-p", d, "-c", d + "/nginx.conf", "-e", "stderr", "-g", "daemon off;"});
-    ready_ = !process_->wait_for("start worker process").empty();
+    server_ = std::make_unique<NginxServer>(dir, site);
   }
-  ~Nginx() {
-    process_->signal(SIGTERM);
-    process_->wait();
-  }
-  bool ready() const { return ready_; }
+  bool ready() const { return server_->ready(); }
   std::filesystem::path access_log() const { return dir_ / "logs" / "switchboard.log"; }
-  Process &process() { return *process_; }
+  Process &process() { return server_->process(); }
 
  private:
   std::filesystem::path dir_;
-  std::unique_ptr<Process> process_;
-  bool ready_ = false;
+  std::unique_ptr<NginxServer> server_;
 };
 
 TEST(NginxTls, TheShippedConfigCarriesRestAndWebSocketsOverTlsWithoutLeakingCredentials) {
   VoiceServer server(scripted_providers(), auth_on("trusted_proxies: [127.0.0.1/32], access_log: true"));
   ASSERT_TRUE(server.ready()) << server.process().err();
   const auto dir = scratch_file("security", "nginx");
-  const int port = free_port();
+  const int port = unused_port();
   Nginx nginx(dir, port, server.port());
   ASSERT_TRUE(nginx.ready()) << nginx.process().err();
   const std::string base = "https://localhost:" + std::to_string(port);

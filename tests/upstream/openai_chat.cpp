@@ -131,6 +131,23 @@ bool calls_tool(const nlohmann::json &body, const Script &s) {
 }
 
 // What a model says after a tool's result: its first words.
+// The scripted reply with "{first_user}" replaced by the request's first
+// user message: an answer that shows what history the client sent, as a
+// model's answer would depend on it.
+std::string with_history(std::string reply, const nlohmann::json &body) {
+  constexpr std::string_view mark = "{first_user}";
+  const auto at = reply.find(mark);
+  if (at == std::string::npos) return reply;
+  std::string first;
+  for (const auto &m : body["messages"]) {
+    if (m.value("role", "") == "user" && m.contains("content") && m["content"].is_string()) {
+      first = m["content"].get<std::string>();
+      break;
+    }
+  }
+  return reply.replace(at, mark.size(), first);
+}
+
 std::string after_tool(const nlohmann::json &messages) {
   std::string result;
   for (const auto &m : messages) {
@@ -223,7 +240,7 @@ awaitable<void> openai_chat(Exchange &x) {
   const bool tool_call = calls_tool(body, s);
   const bool after_tool_result =
       !tool_call && !s.tool_call.empty() && body.contains("tools") && body["messages"].back()["role"] == "tool";
-  const auto pieces = pieces_of(after_tool_result ? after_tool(body["messages"]) : s.reply);
+  const auto pieces = pieces_of(after_tool_result ? after_tool(body["messages"]) : with_history(s.reply, body));
   std::size_t from = resume_at(pieces, body["messages"]);
   std::size_t to = pieces.size();
   const long limit = body.value("max_completion_tokens", body.value("max_tokens", 0L));

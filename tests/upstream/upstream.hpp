@@ -56,6 +56,7 @@ std::optional<Fault> fault_from_json(const nlohmann::json &j, std::string &error
 
 struct Script {
   std::string api_key = "sk-test-key";  // what every route expects
+  // "{first_user}" in it: the request's first user message (what history came).
   std::string reply = "Hello from the upstream. It streams one word at a time.";
   std::string transcript = "hello from the upstream";
   std::vector<std::string> models = {"gpt-4o-mini", "whisper-1",         "tts-1",  "gpt-4o-mini-tts",

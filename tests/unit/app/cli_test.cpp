@@ -68,5 +68,31 @@ TEST(Cli, ExplainsWhatIsWrong) {
   EXPECT_EQ(error_of({"--config", "a", "--print"}), "--print goes with check");
 }
 
+TEST(Cli, TheOperatorsCommandsTakeTheHostsUrlAKeyAndJson) {
+  const auto reset = parsed({"reset", "llm", "groq", "--url", "http://127.0.0.1:8000", "--key", "k", "--json"});
+  EXPECT_EQ(reset.name, Command::Name::reset);
+  EXPECT_EQ(reset.kind, "llm");
+  EXPECT_EQ(reset.provider, "groq");
+  EXPECT_EQ(reset.url, "http://127.0.0.1:8000");
+  EXPECT_EQ(reset.key, "k");
+  EXPECT_TRUE(reset.json);
+  EXPECT_EQ(parsed({"reset", "tts", "--url", "u"}).provider, "") << "every tts provider";
+  EXPECT_EQ(parsed({"status", "--url", "u"}).name, Command::Name::status);
+  EXPECT_EQ(parsed({"providers", "--url", "u"}).name, Command::Name::providers);
+  EXPECT_EQ(parsed({"sessions", "--url", "u"}).name, Command::Name::sessions);
+  EXPECT_EQ(parsed({"reload", "--url", "u"}).name, Command::Name::reload);
+  EXPECT_EQ(parsed({"force-open", "stt", "deepgram", "--url", "u"}).name, Command::Name::force_open);
+}
+
+TEST(Cli, TheOperatorsCommandsSayWhatIsMissing) {
+  EXPECT_EQ(error_of({"status"}), "--url URL (the host's native API) is required");
+  EXPECT_EQ(error_of({"reset", "--url", "u"}), "KIND is stt, llm or tts");
+  EXPECT_EQ(error_of({"reset", "cache", "--url", "u"}), "KIND is stt, llm or tts");
+  EXPECT_EQ(error_of({"force-open", "llm", "--url", "u"}), "force-open needs KIND and NAME");
+  EXPECT_EQ(error_of({"reset", "llm", "a", "b", "--url", "u"}), "unexpected argument 'b'");
+  EXPECT_EQ(error_of({"check", "--config", "a.yaml", "--json"}),
+            "--url, --key and --json go with the commands for a running host");
+}
+
 }  // namespace
 }  // namespace switchboard::app

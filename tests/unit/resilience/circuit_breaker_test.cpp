@@ -283,5 +283,28 @@ TEST(CircuitBreaker, AnEarlyCallIsAProbeAndNeverOfAForcedOpenBreaker) {
   EXPECT_FALSE(b.try_acquire_early().admitted);
 }
 
+TEST(CircuitBreaker, OpenedAsToldItKeepsThePeriodThenClosesOnItsOwnEvidence) {
+  core::ManualClock clock;
+  CircuitBreaker b(settings(1), clock);
+  std::vector<std::string> heard;
+  b.set_listener([&](BreakerState, BreakerState to, const std::string &why) {
+    if (to == BreakerState::open) heard.push_back(why);
+  });
+  b.open_as_told(seconds(10), "told by host-a: 3 failures");
+  EXPECT_EQ(b.snapshot().state, BreakerState::open);
+  EXPECT_EQ(*b.snapshot().open_until, clock.now() + seconds(10));
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0], "told by host-a: 3 failures");
+  b.open_as_told(seconds(4), "told again");
+  EXPECT_EQ(*b.snapshot().open_until, clock.now() + seconds(10)) << "a shorter word does not shorten it";
+  EXPECT_EQ(heard.size(), 1u) << "already open: no new transition";
+  clock.advance(seconds(10));
+  succeed(b);  // the half-open probe, on this host's own call
+  EXPECT_EQ(b.snapshot().state, BreakerState::closed);
+  EXPECT_EQ(b.snapshot().trips, 0) << "another host's trip is not this one's";
+  fail(b);  // its own first trip: the configured period, not a doubled one
+  EXPECT_EQ(*b.snapshot().open_until, clock.now() + seconds(30));
+}
+
 }  // namespace
 }  // namespace switchboard::resilience

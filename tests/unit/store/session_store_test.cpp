@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/redis_server.hpp"
 #include "support/scratch.hpp"
 
 namespace switchboard::store {
@@ -15,21 +16,36 @@ std::filesystem::path scratch(const std::string &name) {
   return test::scratch_file("store-test", name, ".db");
 }
 
+// One redis-server for the test process, each test under a prefix of its own.
+test::RedisServer &redis_server() {
+  static test::RedisServer server;
+  return server;
+}
+
 class EveryStore : public testing::TestWithParam<std::string> {
  protected:
   std::unique_ptr<SessionStore> open() {
     if (GetParam() == "memory") return memory_store();
-    if (path_.empty()) {
-      std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
-      std::replace(name.begin(), name.end(), '/', '_');
-      path_ = scratch(name);
+    std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    if (GetParam() == "redis" || GetParam() == "redis_with_fallback") {
+      RedisSettings settings;
+      settings.options = redis::parse_url(redis_server().url());
+      // A prefix of this test's own, new on each run (gtest_repeat reuses the server).
+      static int runs = 0;
+      if (prefix_.empty()) prefix_ = "test:" + name + ":" + std::to_string(++runs) + ":";
+      settings.key_prefix = prefix_;
+      auto store = redis_store(settings);
+      return GetParam() == "redis" ? std::move(store) : with_memory_fallback(std::move(store));
     }
+    if (path_.empty()) path_ = scratch(name);
     return sqlite_store(path_.string());
   }
   void TearDown() override {
     if (!path_.empty()) std::filesystem::remove(path_);
   }
   std::filesystem::path path_;
+  std::string prefix_;
 };
 
 HistoryEntry said(const std::string &role, const std::string &text, double at) {
@@ -87,7 +103,7 @@ TEST_P(EveryStore, ManyThreadsAppendWithoutLoss) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       const std::string session = t % 2 == 0 ? "s0" : "s1";
-      for (int i = 0; i < 50; ++i) s->append(session, said("user", std::to_string(i), i));
+      for (int i = 0; i < 50; ++i) s->append(session, said("user", std::to_string(t) + "." + std::to_string(i), i));
     });
   }
   for (auto &t : threads) t.join();
@@ -95,7 +111,7 @@ TEST_P(EveryStore, ManyThreadsAppendWithoutLoss) {
   EXPECT_EQ(s->get("s1")->stats.messages, 100);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, EveryStore, testing::Values("memory", "sqlite"));
+INSTANTIATE_TEST_SUITE_P(Stores, EveryStore, testing::Values("memory", "sqlite", "redis", "redis_with_fallback"));
 
 TEST(SqliteStore, SessionsSurviveARestart) {
   const auto path = scratch("restart");

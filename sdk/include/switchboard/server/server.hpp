@@ -26,6 +26,9 @@ struct Limits {
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds idle_timeout{120000};  // HTTP keep-alive; WebSocket with no message either way
   std::size_t max_header_bytes = 16 * 1024;        // past it: 431
+  // At stop: how long WebSockets have to finish their close handshake
+  // (code 1012, Service Restart) before they are cut.
+  std::chrono::milliseconds close_grace{2000};
   // Peers not held to max_connections_per_ip (trusted proxies, whose
   // connections carry many clients).
   std::function<bool(const std::string &ip)> per_ip_exempt;
@@ -152,7 +155,10 @@ class Server {
   // Listens on "host:port" (port 0: any free one); returns the bound
   // "host:port". Throws with the reason when it cannot.
   std::string start(const std::string &listen);
-  // Stops accepting, closes every connection, joins the threads.
+  // Stops accepting and closes every connection, joins the threads: each
+  // WebSocket with 1012 (Service Restart, "server restarting: reconnect")
+  // once what was queued for it has left, then, after limits.close_grace,
+  // whatever is still open is cut.
   void stop();
 
   std::size_t open_connections() const;
