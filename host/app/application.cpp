@@ -304,6 +304,16 @@ void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> 
                                               config_.transports.begin(), [](const auto &a, const auto &b) {
                                                 return a.name == b.name && a.plugin == b.plugin && a.listen == b.listen;
                                               });
+  const bool only_moved =
+      next.transports.size() == config_.transports.size() &&
+      std::equal(next.transports.begin(), next.transports.end(), config_.transports.begin(),
+                 [](const auto &a, const auto &b) { return a.name == b.name && a.plugin == b.plugin; });
+  if (transports_changed && only_moved) {
+    for (std::size_t i = 0; i < next.transports.size(); ++i) {
+      if (next.transports[i].listen != config_.transports[i].listen)
+        move_transport(next.transports[i], config_.transports[i].listen);
+    }
+  }
   if (!transports_changed) {
     for (std::size_t i = 0; i < next.transports.size(); ++i) {
       if (next.transports[i].config == config_.transports[i].config) continue;
@@ -323,7 +333,8 @@ void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> 
     std::swap(chains_, chains);
     std::swap(cache_, cache);
   }
-  if (next.sessions.store != config_.sessions.store || next.sessions.path != config_.sessions.path) {
+  if (next.sessions.store != config_.sessions.store || next.sessions.path != config_.sessions.path ||
+      next.sessions.url != config_.sessions.url || next.sessions.key_prefix != config_.sessions.key_prefix) {
     spdlog::warn("the sessions store changed; restart the host to apply it");
   }
   conversations_->apply(next);
@@ -331,9 +342,40 @@ void Application::reload(config::Config next, std::shared_ptr<plugin::Registry> 
   const auto now = this->chains();
   spdlog::info("config reloaded: stt={} llm={} tts={} cache={}", names(*now->stt()), names(*now->llm()),
                names(*now->tts()), this->cache() ? this->cache()->name() : "none");
-  if (transports_changed) {
+  if (transports_changed && !only_moved) {
     spdlog::warn("the transports section changed; restart the host to apply it");
   }
+}
+
+// A transport given a new listen address at a reload: a new instance starts
+// there first, so the API is never unreachable, then the old one stops (its
+// WebSockets told 1012, so their clients reconnect) once the reload has
+// returned. One that cannot bind
+// its new address stays where it was, and `spec` says so.
+void Application::move_transport(config::TransportSpec &spec, const std::string &was) {
+  const auto it =
+      std::find_if(transports_.begin(), transports_.end(), [&](const auto &t) { return t.name == spec.name; });
+  if (it == transports_.end()) return;
+  std::string error;
+  auto moved = create("transport", spec.name, spec.plugin, spec.config, error);
+  std::string bound;
+  const auto outcome =
+      moved ? plugin::start_transport(*moved, spec.listen, bound) : sdk::Outcome{sdk::Status::fatal, error};
+  if (!outcome.ok()) {
+    spdlog::error("transport '{}' cannot move to {}: {}; it stays on {}", spec.name, spec.listen, outcome.message,
+                  it->bound);
+    spec.listen = was;
+    return;
+  }
+  spdlog::info("transport '{}' moved from {} to {}", spec.name, it->bound, bound);
+  // The old one stops after the reload has returned: the reload may have
+  // been asked for through it (POST /admin/reload), and that answer must
+  // leave first.
+  control_.post([old = std::move(it->instance), name = spec.name] {
+    plugin::stop_transport(*old);
+    spdlog::info("transport '{}' stopped on its old address", name);
+  });
+  *it = {std::move(moved), bound, spec.name};
 }
 
 std::size_t Application::finish_turns(std::chrono::milliseconds grace) {

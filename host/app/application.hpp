@@ -83,6 +83,7 @@ class Application {
   void on_chain_event(const resilience::ChainEvent &event);
   // Breaker news (circuit: {share: redis}): started when a provider shares.
   void start_breaker_news(const config::Config &config);
+  void move_transport(config::TransportSpec &spec, const std::string &was);
   void tell_other_hosts(const resilience::ChainEvent &event);
   void on_breaker_news(const resilience::BreakerNewsItem &item);
   void start_conversations();

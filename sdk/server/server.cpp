@@ -203,8 +203,19 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   std::condition_variable all_closed;
   std::uint64_t next_id = 0;
   std::unordered_map<std::uint64_t, std::function<void()>> closers;  // live connections
-  // WebSockets' polite ends at a stop: a close frame (1012) after what is queued.
+  // What a stop does first for the connections that are not ended at once:
+  // WebSockets get a close frame (1012) after what is queued; a request
+  // being answered is left to finish. Both have the close grace.
   std::unordered_map<std::uint64_t, std::function<void()>> farewells;
+
+  void set_farewell(std::uint64_t id, std::function<void()> farewell) {
+    std::lock_guard lock(mutex);
+    if (farewell) {
+      farewells[id] = std::move(farewell);
+    } else {
+      farewells.erase(id);
+    }
+  }
   std::unordered_map<std::string, std::size_t> per_ip;
   // Blocking work (Response::later) runs here, never on the I/O threads.
   asio::thread_pool blocking{2};
@@ -553,16 +564,22 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             message.consume(message.size());
           }
         }
+        // A request being answered when the server stops gets the close
+        // grace to finish (its farewell is to do nothing); an idle
+        // keep-alive connection is ended at once.
+        self->set_farewell(id, [] {});
         Response answer = co_await Impl::answer(self, request);
         if (answer.defer) answer = co_await await_reply(self, stream, std::move(answer), id);
         const bool keep_alive = raw.keep_alive() && !self->stopping;
         if (answer.stream) {
           if (!co_await send_stream(self, stream, buffer, std::move(answer), raw.version(), keep_alive, id)) break;
+          self->set_farewell(id, nullptr);
           continue;
         }
         auto res = response_of(answer, raw.version(), keep_alive);
         co_await http::async_write(stream, res, use_awaitable);
         if (!keep_alive) break;
+        self->set_farewell(id, nullptr);
       }
     } catch (const std::exception &) {
       // The client went away, broke the protocol or timed out.
@@ -632,8 +649,9 @@ void Server::stop() {
     if (impl->acceptor) impl->acceptor->close(ignored);
   });
   // WebSockets are told to reconnect (1012, once what is queued for them
-  // has left) and given a moment to close; every other connection, and any
-  // socket still open after that moment, is ended.
+  // has left) and requests being answered are left to finish, for the close
+  // grace; idle connections are ended at once, and whatever is still open
+  // after the grace.
   std::vector<std::function<void()>> farewells;
   {
     std::lock_guard lock(impl_->mutex);

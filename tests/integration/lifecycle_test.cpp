@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "conformance/voice_client.hpp"
+#include "support/ports.hpp"
 #include "support/served_binary.hpp"
 
 namespace switchboard::test {
@@ -23,7 +24,7 @@ nlohmann::json data_of(const nlohmann::json &m) {
 }
 
 // Answers that take a while to speak: ten words, 20 ms apart, 5 ms of tone a character.
-std::string config(const std::string &reply) {
+std::string config(const std::string &reply, const std::string &listen = "127.0.0.1:0") {
   return "stt: [{name: words, plugin: stt-scripted}]\n"
          "llm: [{name: main, plugin: llm-scripted, config: {reply: \"" +
          reply +
@@ -34,7 +35,9 @@ std::string config(const std::string &reply) {
          "transports:\n"
          "  - name: voice-api\n"
          "    plugin: transport-voice-api\n"
-         "    listen: \"127.0.0.1:0\"\n"
+         "    listen: \"" +
+         listen +
+         "\"\n"
          "    config: {limits: {requests_per_minute: 0, messages_per_second: 0}}\n";
 }
 
@@ -149,6 +152,43 @@ TEST(Lifecycle, SigtermLetsTurnsFinishThenClosesEverySocketWith1012) {
     EXPECT_EQ(ws->close_code(), 1012) << ws->last_error();
   }
   EXPECT_EQ(host.process().wait(std::chrono::seconds(30)), 0) << host.process().err();
+}
+
+TEST(Lifecycle, AReloadThatMovesATransportAnswersThenListensOnTheNewAddress) {
+  ServedBinary host(SWITCHBOARD_BINARY, config(kFirst));
+  ASSERT_TRUE(host.ready()) << host.process().err();
+  const int old_port = host.port();
+  WsClient ws(old_port, "/voice/moving");
+  ASSERT_TRUE(ws.until("state_change"));
+  const int new_port = unused_port();
+  std::ofstream(host.config()) << config(kFirst, "127.0.0.1:" + std::to_string(new_port));
+  // Asked through the transport that moves: its answer still leaves.
+  const auto reloaded = http_request(old_port, "POST", "/admin/reload", "{}", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(reloaded.status, 200) << reloaded.body;
+  ASSERT_FALSE(host.process().wait_for("stopped on its old address").empty()) << host.process().err();
+  EXPECT_EQ(http_request(new_port, "GET", "/health").status, 200);
+  while (ws.next(std::chrono::seconds(20))) {
+  }
+  EXPECT_EQ(ws.close_code(), 1012) << "a client of the old address is told to reconnect";
+  EXPECT_ANY_THROW(http_request(old_port, "GET", "/health")) << "nothing listens there now";
+  WsClient moved(new_port, "/voice/moving");
+  ASSERT_TRUE(moved.until("state_change"));
+  std::string why;
+  EXPECT_EQ(turn(moved, "hello", why), kFirst) << why;
+}
+
+TEST(Lifecycle, AMoveToAnAddressInUseLeavesTheTransportWhereItWas) {
+  ServedBinary other(SWITCHBOARD_BINARY, config(kSecond));
+  ServedBinary host(SWITCHBOARD_BINARY, config(kFirst));
+  ASSERT_TRUE(other.ready() && host.ready());
+  std::ofstream(host.config()) << config(kFirst, "127.0.0.1:" + std::to_string(other.port()));
+  host.process().signal(SIGHUP);
+  ASSERT_FALSE(host.process().wait_for("cannot move to 127\\.0\\.0\\.1:" + std::to_string(other.port())).empty())
+      << host.process().err();
+  WsClient ws(host.port(), "/voice/stayed");
+  ASSERT_TRUE(ws.until("state_change"));
+  std::string why;
+  EXPECT_EQ(turn(ws, "hello", why), kFirst) << why;
 }
 
 }  // namespace

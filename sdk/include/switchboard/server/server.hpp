@@ -27,7 +27,8 @@ struct Limits {
   std::chrono::milliseconds idle_timeout{120000};  // HTTP keep-alive; WebSocket with no message either way
   std::size_t max_header_bytes = 16 * 1024;        // past it: 431
   // At stop: how long WebSockets have to finish their close handshake
-  // (code 1012, Service Restart) before they are cut.
+  // (code 1012, Service Restart), and requests being answered to finish,
+  // before they are cut.
   std::chrono::milliseconds close_grace{2000};
   // Peers not held to max_connections_per_ip (trusted proxies, whose
   // connections carry many clients).
@@ -155,9 +156,10 @@ class Server {
   // Listens on "host:port" (port 0: any free one); returns the bound
   // "host:port". Throws with the reason when it cannot.
   std::string start(const std::string &listen);
-  // Stops accepting and closes every connection, joins the threads: each
-  // WebSocket with 1012 (Service Restart, "server restarting: reconnect")
-  // once what was queued for it has left, then, after limits.close_grace,
+  // Stops accepting and closes every connection, joins the threads: idle
+  // ones at once, each WebSocket with 1012 (Service Restart, "server
+  // restarting: reconnect") once what was queued for it has left, a request
+  // being answered once its answer is written; after limits.close_grace,
   // whatever is still open is cut.
   void stop();
 
