@@ -42,9 +42,11 @@ BreakerNews::BreakerNews(redis::Options options, std::string channel, std::strin
       host_id_(std::move(host_id)),
       on_news_(std::move(on_news)),
       client_(options_) {
+  // Logged before the threads start, which log too: the first line makes
+  // spdlog's default logger, and that must happen before they can use it.
+  spdlog::info("breaker news on {} channel '{}' as {}", redis::redacted(options_), channel_, host_id_);
   listener_ = std::thread([this] { listen(); });
   sender_ = std::thread([this] { send(); });
-  spdlog::info("breaker news on {} channel '{}' as {}", redis::redacted(options_), channel_, host_id_);
 }
 
 BreakerNews::~BreakerNews() {
