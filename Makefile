@@ -67,7 +67,7 @@ sanitize: sanitize-address sanitize-thread
 empty :=
 space := $(empty) $(empty)
 cmake_list = $(subst $(space),;,$(strip $(1)))
-ASAN_TESTS = unit_config_tests unit_plugin_tests unit_app_tests unit_audio_tests unit_admin_tests unit_core_tests \
+ASAN_TESTS = unit_config_tests unit_plugin_tests unit_plugin_test_tests unit_app_tests unit_audio_tests unit_admin_tests unit_core_tests \
 	unit_store_tests unit_documents_tests unit_conversation_tests unit_resilience_tests plugin_tests \
 	pocketsphinx_domain_model_tests sdk_support_tests sdk_server_tests provider_plugin_tests youworker_parts_tests \
 	integration_offline_voice_tests integration_cli_tests integration_provider_tests integration_all_apis_tests \
@@ -76,7 +76,7 @@ ASAN_TESTS = unit_config_tests unit_plugin_tests unit_app_tests unit_audio_tests
 	conformance_websocket_tests security_tests fuzz_corpus_tests integration_lifecycle_tests \
 	integration_operator_cli_tests integration_two_hosts_tests
 TSAN_TESTS = unit_core_tests unit_audio_tests unit_store_tests unit_conversation_tests unit_resilience_tests \
-	unit_plugin_tests sdk_server_tests conformance_voice_assistant_tests integration_lifecycle_tests
+	unit_plugin_tests unit_plugin_test_tests sdk_server_tests conformance_voice_assistant_tests integration_lifecycle_tests
 
 sanitize-address:
 	@$(SANITIZER_ENV) $(MAKE) --no-print-directory test BUILD_DIR=build-asan \

@@ -12,6 +12,10 @@ std::string usage() {
          "                     [--repeat N]       N turns, to watch breakers and fallbacks\n"
          "                     [--listen IN.wav]  a whole turn through a session: IN.wav in place of\n"
          "                     [--speak OUT.wav]  TEXT, and/or the spoken answer written to OUT.wav\n"
+         "  switchboard plugin-test PLUGIN.so     the plugin ABI's contract, checked on one plugin\n"
+         "                     [--config FILE --name INSTANCE]  with that instance's config block\n"
+         "                     [--check NAME]     only that check (repeatable)\n"
+         "                     [--json]           the report as JSON, for CI\n"
          "  switchboard --version\n"
          "a running host (its native API at URL, e.g. http://127.0.0.1:8000):\n"
          "  switchboard status --url URL          health, each chain's provider now, the last minute\n"
@@ -36,11 +40,16 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string &arg = args[i];
     if (arg == "--config" || arg == "-c" || arg == "--log-level" || arg == "--listen" || arg == "--speak" ||
-        arg == "--url" || arg == "--key") {
+        arg == "--url" || arg == "--key" || arg == "--name" || arg == "--check") {
       if (i + 1 >= args.size()) {
         return arg + " needs a value";
       }
+      if (arg == "--check") {
+        cmd.checks.push_back(args[++i]);
+        continue;
+      }
       (arg == "--log-level" ? cmd.log_level
+       : arg == "--name"    ? cmd.instance
        : arg == "--listen"  ? cmd.listen
        : arg == "--speak"   ? cmd.speak
        : arg == "--url"     ? cmd.url
@@ -70,11 +79,13 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
     } else if (arg == "--help" || arg == "-h" || arg == "help") {
       cmd.name = Command::Name::help;
       named = true;
-    } else if (!named && (arg == "serve" || arg == "check" || arg == "plugins" || arg == "ask")) {
-      cmd.name = arg == "serve"   ? Command::Name::serve
-                 : arg == "check" ? Command::Name::check
-                 : arg == "ask"   ? Command::Name::ask
-                                  : Command::Name::plugins;
+    } else if (!named &&
+               (arg == "serve" || arg == "check" || arg == "plugins" || arg == "ask" || arg == "plugin-test")) {
+      cmd.name = arg == "serve"         ? Command::Name::serve
+                 : arg == "check"       ? Command::Name::check
+                 : arg == "ask"         ? Command::Name::ask
+                 : arg == "plugin-test" ? Command::Name::plugin_test
+                                        : Command::Name::plugins;
       named = true;
     } else if (!named && (arg == "status" || arg == "providers" || arg == "sessions" || arg == "reset" ||
                           arg == "force-open" || arg == "reload")) {
@@ -85,6 +96,8 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
                  : arg == "force-open" ? Command::Name::force_open
                                        : Command::Name::reload;
       named = true;
+    } else if (cmd.name == Command::Name::plugin_test && arg.rfind("--", 0) != 0 && cmd.plugin_file.empty()) {
+      cmd.plugin_file = arg;
     } else if (cmd.name == Command::Name::ask && arg.rfind("--", 0) != 0) {
       cmd.text += (cmd.text.empty() ? "" : " ") + arg;
     } else if ((cmd.name == Command::Name::reset || cmd.name == Command::Name::force_open) && arg.rfind("--", 0) != 0 &&
@@ -101,8 +114,16 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
       return "KIND is stt, llm or tts";
     }
     if (cmd.name == Command::Name::force_open && cmd.provider.empty()) return "force-open needs KIND and NAME";
+  } else if (cmd.name == Command::Name::plugin_test) {
+    if (cmd.plugin_file.empty()) return "plugin-test needs the plugin's file (PLUGIN.so)";
+    if (cmd.config.empty() != cmd.instance.empty())
+      return "plugin-test takes --config FILE and --name INSTANCE together";
+    if (!cmd.url.empty() || !cmd.key.empty()) return "--url and --key go with the commands for a running host";
   } else if (!cmd.url.empty() || !cmd.key.empty() || cmd.json) {
     return "--url, --key and --json go with the commands for a running host";
+  }
+  if ((!cmd.instance.empty() || !cmd.checks.empty()) && cmd.name != Command::Name::plugin_test) {
+    return "--name and --check go with plugin-test";
   }
   if (cmd.print && cmd.name != Command::Name::check) {
     return "--print goes with check";

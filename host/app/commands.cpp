@@ -14,6 +14,7 @@
 #include "app/ask_command.hpp"
 #include "app/logging.hpp"
 #include "app/operator_command.hpp"
+#include "app/plugin_test_command.hpp"
 #include "config/plugin_checks.hpp"
 #include "core/system_clock.hpp"
 #include "plugin/instance.hpp"
@@ -209,6 +210,9 @@ int run_command(const Command &cmd, std::ostream &out, std::ostream &err) {
     case Command::Name::check:
       configure_logging(cmd.log_level.empty() ? "warn" : cmd.log_level, "text");
       return check(cmd, out, err);
+    case Command::Name::plugin_test:
+      configure_logging(cmd.log_level.empty() ? "off" : cmd.log_level, "text");
+      return plugin_test(cmd, out, err);
     case Command::Name::plugins:
       configure_logging(cmd.log_level.empty() ? "off" : cmd.log_level, "text");
       return plugins(cmd, out, err);

@@ -143,8 +143,12 @@ struct Live : std::enable_shared_from_this<Live> {
   void closed_with(const sdk::Outcome &outcome) {
     closed = true;
     timer.cancel();
+    const bool cancelled = link.cancelled();
     link.release();
-    if (failure) {
+    if (cancelled && !(finishing && outcome.ok() && !failure)) {
+      // However the socket ended after a cancel, the call was cancelled.
+      sink.fail(sdk::Status::cancelled, "cancelled");
+    } else if (failure) {
       sink.fail(*failure);
     } else if (!outcome.ok()) {
       sink.fail(outcome);

@@ -28,6 +28,7 @@ struct Current {
   const sdk::CancelToken *cancel;
   std::uint32_t rate;
   const std::string *text;
+  std::uint64_t delivered = 0;  // samples handed to the sink so far
 };
 
 // The byte offset of the character eSpeak NG counts as `position` (1-based,
@@ -48,10 +49,16 @@ int on_samples(short *wav, int count, espeak_EVENT *events) {
   // The words this buffer begins, before its audio.
   for (const espeak_EVENT *e = events; e->type != espeakEVENT_LIST_TERMINATED; ++e) {
     if (e->type != espeakEVENT_WORD) continue;
-    const auto sample = static_cast<std::uint64_t>(std::max(0, e->audio_position)) * current->rate / 1000;
+    // audio_position is whole milliseconds: a word this buffer begins may
+    // round to a sample just before it, already heard. It starts here.
+    const auto sample = std::max<std::uint64_t>(
+        static_cast<std::uint64_t>(std::max(0, e->audio_position)) * current->rate / 1000, current->delivered);
     current->sink->word(byte_of_character(*current->text, e->text_position), sample);
   }
-  if (wav != nullptr && count > 0) current->sink->audio(wav, static_cast<std::size_t>(count), current->rate);
+  if (wav != nullptr && count > 0) {
+    current->sink->audio(wav, static_cast<std::size_t>(count), current->rate);
+    current->delivered += static_cast<std::uint64_t>(count);
+  }
   return 0;
 }
 

@@ -24,3 +24,28 @@ function(switchboard_add_plugin name)
     target_link_options(${name} PRIVATE "LINKER:--no-undefined")
   endif()
 endfunction()
+
+# switchboard_add_plugin_test(<plugin target> [CONFIG <file.yaml> NAME <instance>])
+#
+# Adds a test that runs `switchboard plugin-test` on the plugin: the ABI's
+# contract checked as the host relies on it (docs/plugin-guide.md, "Test your
+# plugin"). CONFIG and NAME give the instance whose config block to use. The
+# switchboard executable is looked for beside the installed SDK, then on the
+# PATH; SWITCHBOARD_EXECUTABLE names it outright.
+get_filename_component(_SWITCHBOARD_PREFIX "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
+
+function(switchboard_add_plugin_test target)
+  cmake_parse_arguments(ARG "" "CONFIG;NAME" "" ${ARGN})
+  find_program(SWITCHBOARD_EXECUTABLE switchboard HINTS "${_SWITCHBOARD_PREFIX}/bin")
+  if(NOT SWITCHBOARD_EXECUTABLE)
+    message(WARNING "no switchboard executable found: the contract test of ${target} is not added "
+                    "(set SWITCHBOARD_EXECUTABLE)")
+    return()
+  endif()
+  set(args plugin-test $<TARGET_FILE:${target}>)
+  if(ARG_CONFIG)
+    list(APPEND args --config ${ARG_CONFIG} --name ${ARG_NAME})
+  endif()
+  add_test(NAME ${target}.plugin_contract COMMAND ${SWITCHBOARD_EXECUTABLE} ${args})
+  set_tests_properties(${target}.plugin_contract PROPERTIES TIMEOUT 600)
+endfunction()

@@ -124,10 +124,17 @@ class Session final : public WebSocket, public std::enable_shared_from_this<Sess
     ws::response_type response;
     try {
       asio::ip::tcp::resolver resolver(self->io_);
+      // A cancel that comes before the socket is open has nothing to close:
+      // each step of the connection looks for it.
+      const auto go_on = [&self] {
+        if (self->cancelled_) throw boost::system::system_error(asio::error::operation_aborted);
+      };
       const auto endpoints = co_await resolver.async_resolve(self->url_.host, self->url_.port, use_awaitable);
+      go_on();
       auto &tcp = beast::get_lowest_layer(self->ws_);
       tcp.expires_after(self->options_.connect_timeout);
       co_await tcp.async_connect(endpoints, use_awaitable);
+      go_on();
       if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
         auto &tls = self->ws_.next_layer();
         if (!SSL_set_tlsext_host_name(tls.native_handle(), self->url_.host.c_str())) {
@@ -140,6 +147,7 @@ class Session final : public WebSocket, public std::enable_shared_from_this<Sess
         for (const auto &h : headers) req.set(h.name, h.value);
       }));
       co_await self->ws_.async_handshake(response, self->url_.host, self->url_.target, use_awaitable);
+      go_on();
       tcp.expires_never();
       self->ws_.set_option(ws::stream_base::timeout::suggested(beast::role_type::client));
       self->open_ = true;

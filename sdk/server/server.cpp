@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -644,10 +645,15 @@ std::string Server::start(const std::string &listen) {
 void Server::stop() {
   if (impl_->workers.empty()) return;
   impl_->stopping = true;
-  asio::post(impl_->io, [impl = impl_] {
+  // Closed on an io thread (the accept loop's own) and waited for: once
+  // stop() is under way the port is let go and nothing more is accepted.
+  std::promise<void> closed;
+  asio::post(impl_->io, [impl = impl_, &closed] {
     boost::system::error_code ignored;
     if (impl->acceptor) impl->acceptor->close(ignored);
+    closed.set_value();
   });
+  closed.get_future().wait();
   // WebSockets are told to reconnect (1012, once what is queued for them
   // has left) and requests being answered are left to finish, for the close
   // grace; idle connections are ended at once, and whatever is still open
@@ -676,6 +682,10 @@ void Server::stop() {
   impl_->io.stop();
   for (auto &t : impl_->workers) t.join();
   impl_->workers.clear();
+  // What the stop left queued (the accept loop's end, connections' last
+  // steps, each holding the server) runs now, so nothing keeps it alive.
+  impl_->io.restart();
+  impl_->io.poll();
 }
 
 std::size_t Server::open_connections() const {

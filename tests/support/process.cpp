@@ -134,9 +134,9 @@ std::string Process::err() {
 }
 
 RunResult run(const std::string &program, const std::vector<std::string> &args,
-              const std::map<std::string, std::string> &env) {
+              const std::map<std::string, std::string> &env, std::chrono::seconds limit) {
   Process p(program, args, env);
-  const int code = p.wait(std::chrono::seconds(60));
+  const int code = p.wait(limit);
   return {code, p.out(), p.err()};
 }
 

@@ -54,8 +54,9 @@ struct RunResult {
   std::string err;
 };
 
-// Runs to completion.
+// Runs to completion, or is killed after `limit`.
 RunResult run(const std::string &program, const std::vector<std::string> &args,
-              const std::map<std::string, std::string> &env = {});
+              const std::map<std::string, std::string> &env = {},
+              std::chrono::seconds limit = std::chrono::seconds(60));
 
 }  // namespace switchboard::test

@@ -2,7 +2,14 @@
 // outgoing queue that disconnects a slow reader.
 #include "switchboard/server/server.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "conformance/voice_client.hpp"
 #include "support/done_signal.hpp"
@@ -92,6 +99,30 @@ TEST(Server, StopClosesOpenSocketsAndReturns) {
   server.stop();
   EXPECT_TRUE(closed.wait(std::chrono::seconds(5)));
   EXPECT_EQ(server.open_connections(), 0U);
+}
+
+// stop() lets the port go before it returns, however quickly it is called,
+// and leaves nothing open behind: started and stopped again and again, the
+// process holds no more descriptors than after the first time.
+TEST(Server, StopLetsThePortGoAndLeavesNoDescriptor) {
+  const auto open_fds = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator{});
+  };
+  long after_first = 0;
+  for (int i = 0; i < 20; ++i) {
+    Server server(Server::Hooks{}, Limits{});
+    const int port = port_of(server.start("127.0.0.1:0"));
+    server.stop();
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_NE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0) << "round " << i;
+    ::close(fd);
+    if (i == 0) after_first = static_cast<long>(open_fds());
+  }
+  EXPECT_LE(static_cast<long>(open_fds()), after_first);
 }
 
 }  // namespace

@@ -96,3 +96,28 @@ TEST(Cli, TheOperatorsCommandsSayWhatIsMissing) {
 
 }  // namespace
 }  // namespace switchboard::app
+
+namespace switchboard::app {
+namespace {
+
+TEST(Cli, PluginTestTakesThePluginAnInstanceAndChecks) {
+  const auto c = parsed({"plugin-test", "build/mine.so", "--config", "a.yaml", "--name", "mine", "--check",
+                         "one_on_done", "--check", "usage_once", "--json"});
+  EXPECT_EQ(c.name, Command::Name::plugin_test);
+  EXPECT_EQ(c.plugin_file, "build/mine.so");
+  EXPECT_EQ(c.config, "a.yaml");
+  EXPECT_EQ(c.instance, "mine");
+  EXPECT_EQ(c.checks, (std::vector<std::string>{"one_on_done", "usage_once"}));
+  EXPECT_TRUE(c.json);
+  EXPECT_EQ(parsed({"plugin-test", "mine.so"}).config, "");
+}
+
+TEST(Cli, PluginTestExplainsWhatIsWrong) {
+  EXPECT_EQ(error_of({"plugin-test"}), "plugin-test needs the plugin's file (PLUGIN.so)");
+  EXPECT_EQ(error_of({"plugin-test", "mine.so", "--config", "a.yaml"}),
+            "plugin-test takes --config FILE and --name INSTANCE together");
+  EXPECT_EQ(error_of({"check", "--config", "a.yaml", "--name", "x"}), "--name and --check go with plugin-test");
+}
+
+}  // namespace
+}  // namespace switchboard::app

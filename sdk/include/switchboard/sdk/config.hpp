@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "switchboard/abi.h"
+#include "switchboard/sdk/utf8.hpp"
 
 namespace switchboard::sdk {
 
@@ -20,7 +21,7 @@ class ConfigErrors {
 
   void add(const std::string &json_pointer, const std::string &message) {
     ++count_;
-    report_.error(report_.user, json_pointer.c_str(), message.c_str());
+    report_.error(report_.user, json_pointer.c_str(), utf8_or_replaced(message).c_str());
   }
   bool empty() const noexcept { return count_ == 0; }
   int count() const noexcept { return count_; }

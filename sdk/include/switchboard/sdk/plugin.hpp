@@ -217,6 +217,11 @@ struct SttBridge {
                     const sb_cancel_token *cancel, sb_error *err) noexcept {
     SttSink sink(*callbacks);
     try {
+      if (options->sample_rate != SB_STT_SAMPLE_RATE) {
+        throw Error(Status::invalid_input, "audio at " + std::to_string(options->sample_rate) +
+                                               " Hz; speech-to-text takes " + std::to_string(SB_STT_SAMPLE_RATE) +
+                                               " Hz (SB_STT_SAMPLE_RATE)");
+      }
       SttOptions opts;
       opts.sample_rate = options->sample_rate;
       opts.language = options->language != nullptr ? options->language : "";

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "switchboard/abi.h"
+#include "switchboard/sdk/utf8.hpp"
 
 namespace switchboard::sdk {
 
@@ -64,7 +65,12 @@ struct Outcome {
       return;
     }
     err->retry_after_ms = retry_after_ms;
-    sb_error_set(err, message.c_str());
+    try {
+      // A message may quote a client's bytes: what crosses is UTF-8.
+      sb_error_set(err, utf8_or_replaced(message).c_str());
+    } catch (...) {
+      sb_error_set(err, "out of memory");
+    }
   }
 
   sb_error to_error() const noexcept {
