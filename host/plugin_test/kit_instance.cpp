@@ -34,7 +34,15 @@ std::shared_ptr<plugin::LoadedPlugin> load_plugin(const Subject &subject, std::s
     error = *reason;
     return nullptr;
   }
-  return std::get<std::shared_ptr<plugin::LoadedPlugin>>(std::move(loaded));
+  auto plugin = std::get<std::shared_ptr<plugin::LoadedPlugin>>(std::move(loaded));
+  // Never unloaded in a check's process: a thread the plugin left running
+  // (its own fault, which a check reports) would crash in unmapped code and
+  // blame whatever ran next.
+  static std::mutex kept_mutex;
+  static std::vector<std::shared_ptr<plugin::LoadedPlugin>> kept;
+  std::lock_guard lock(kept_mutex);
+  kept.push_back(plugin);
+  return plugin;
 }
 
 std::unique_ptr<KitInstance> KitInstance::create(const Subject &subject, std::shared_ptr<plugin::LoadedPlugin> plugin,
