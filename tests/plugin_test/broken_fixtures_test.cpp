@@ -24,14 +24,14 @@ void PrintTo(const Defect &d, std::ostream *os) {
 }
 
 std::string fixture_path(const std::string &name) {
-  return std::string(SWITCHBOARD_FIXTURE_PLUGIN_DIR) + "/fixture-broken-" + name + ".so";
+  return std::string(SWITCHBOARD_BROKEN_PLUGIN_DIR) + "/fixture-broken-" + name + ".so";
 }
 
 // A config holding one instance of the fixture, named after its defect.
 std::string config_for(const std::string &kind, const std::string &defect) {
   const std::string entry =
       "name: " + defect + ", plugin: fixture-broken-" + kind + ", config: {defect: " + defect + "}";
-  std::string yaml = "plugin_dirs: [\"" + std::string(SWITCHBOARD_FIXTURE_PLUGIN_DIR) + "\"]\n";
+  std::string yaml = "plugin_dirs: [\"" + std::string(SWITCHBOARD_BROKEN_PLUGIN_DIR) + "\"]\n";
   if (kind == "cache") {
     yaml += "cache: {" + entry + "}\n";
   } else if (kind == "transport") {
