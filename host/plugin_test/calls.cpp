@@ -36,6 +36,18 @@ void refused(Call &call, const sb_error &err) {
   call.refusal = call.refusal_problem.empty() ? err.message : call.refusal_problem;
 }
 
+// After chat() or synthesize(): the call started only if it returned SB_OK;
+// one that threw did not start, and no on_done is to be waited for.
+void settle(Call &call, bool returned, const sb_error &err, const char *what) {
+  call.threw = !returned;
+  call.started = returned && call.status == SB_OK;
+  if (call.threw) {
+    call.refusal = std::string(what) + " threw";
+  } else if (!call.started) {
+    refused(call, err);
+  }
+}
+
 Call start_llm(KitInstance &instance, Probe &probe, const sb_cancel_token *cancel, Input input) {
   static const sb_llm_message messages[] = {{"system", "You answer in one short sentence."},
                                             {"user", "Say hello to the plugin contract."}};
@@ -47,11 +59,10 @@ Call start_llm(KitInstance &instance, Probe &probe, const sb_cancel_token *cance
   request.options_json = input == Input::invalid ? kBadOptions : nullptr;
   sb_error err = poisoned_error();
   Call call;
-  guard("chat()", [&] {
+  const bool returned = guard("chat()", [&] {
     call.status = instance.vtable<sb_llm_vtable>().chat(instance.handle(), &request, probe.llm(), cancel, &err);
   });
-  call.started = call.status == SB_OK;
-  if (!call.started) refused(call, err);
+  settle(call, returned, err, "chat()");
   return call;
 }
 
@@ -62,11 +73,10 @@ Call start_tts(KitInstance &instance, Probe &probe, const sb_cancel_token *cance
   request.options_json = input == Input::invalid ? kBadOptions : nullptr;
   sb_error err = poisoned_error();
   Call call;
-  guard("synthesize()", [&] {
+  const bool returned = guard("synthesize()", [&] {
     call.status = instance.vtable<sb_tts_vtable>().synthesize(instance.handle(), &request, probe.tts(), cancel, &err);
   });
-  call.started = call.status == SB_OK;
-  if (!call.started) refused(call, err);
+  settle(call, returned, err, "synthesize()");
   return call;
 }
 
@@ -76,10 +86,15 @@ Call start_stt(KitInstance &instance, Probe &probe, const sb_cancel_token *cance
   sb_stt_options options{sizeof(sb_stt_options), input == Input::invalid ? 8000u : SB_STT_SAMPLE_RATE, "en-US"};
   sb_error err = poisoned_error();
   Call call;
-  guard("open()", [&] { call.stream = vt.open(instance.handle(), &options, probe.stt(), cancel, &err); });
+  const bool returned =
+      guard("open()", [&] { call.stream = vt.open(instance.handle(), &options, probe.stt(), cancel, &err); });
   if (call.stream == nullptr) {
     call.status = SB_INVALID_INPUT;
-    refused(call, err);
+    call.threw = !returned;
+    if (returned)
+      refused(call, err);
+    else
+      call.refusal = "open() threw";
     return call;
   }
   call.started = true;

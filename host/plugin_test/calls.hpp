@@ -30,6 +30,7 @@ enum class Input {
 
 struct Call {
   bool started = false;
+  bool threw = false;           // an exception crossed the boundary out of the call
   sb_status status = SB_OK;     // what chat()/synthesize() returned; open(): SB_OK or SB_INVALID_INPUT for NULL
   std::string refusal;          // the err message when it did not start
   std::string refusal_problem;  // what is wrong with that message, if anything

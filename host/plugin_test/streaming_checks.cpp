@@ -273,6 +273,7 @@ Verdict invalid_input(const Subject &subject) {
   Call call = start_call(s.instance(), *slot.probe, slot.token->token(), Input::invalid);
   const std::string what = subject.kind == SB_KIND_STT ? "a stream at 8000 Hz" : "options that are not JSON";
   if (!call.started) {
+    if (call.threw) return fail(what + ": " + call.refusal);
     if (call.status != SB_INVALID_INPUT) return fail(what + " was refused with " + status_name(call.status));
     if (!call.refusal_problem.empty()) return fail(what + " was refused, and " + call.refusal_problem);
     return s.verdict(pass("refused: " + call.refusal));
