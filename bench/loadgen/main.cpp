@@ -99,6 +99,7 @@ struct Level {
   double cpu_percent;
   double rss_mib;
   double peak_mib;
+  double generator_cpu_percent;  // this process's own CPU over the level, in % of one core
   bool real_time() const {
     return r.sessions_connected == sessions && loadgen::percentile(r.ingest_ms, 0.99) < 20 && r.frames_dropped == 0;
   }
@@ -134,9 +135,11 @@ Level voice_level(const Run &run, int sessions, int seconds, const std::string &
   o.chunk_ms = run.chunk_ms;
   const pid_t pid = own ? own->process().pid() : run.pid;
   const double cpu_before = pid > 0 ? loadgen::cpu_seconds(pid) : 0;
+  const double own_before = loadgen::cpu_seconds(getpid());
   const auto start = std::chrono::steady_clock::now();
-  Level level{sessions, loadgen::run_voice(o), -1, -1, -1};
+  Level level{sessions, loadgen::run_voice(o), -1, -1, -1, -1};
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  level.generator_cpu_percent = 100 * (loadgen::cpu_seconds(getpid()) - own_before) / wall;
   if (pid > 0) {
     level.cpu_percent = 100 * (loadgen::cpu_seconds(pid) - cpu_before) / wall;
     std::tie(level.rss_mib, level.peak_mib) = loadgen::rss_mib(pid);
@@ -160,10 +163,11 @@ void print(const Level &l) {
   }
   std::printf(
       "sessions %5d (connected %5d)  frames %8ld  %s  dropped %ld  client lag p99 %6.2f ms  turns %5zu  "
-      "turn p50 %6.1f p99 %6.1f ms (added p50 %5.2f p99 %5.2f)  errors %ld  %s  %s\n",
+      "turn p50 %6.1f p99 %6.1f ms (added p50 %5.2f p99 %5.2f)  errors %ld  %s  generator cpu %5.1f%%  %s\n",
       l.sessions, l.r.sessions_connected, l.r.frames_sent, ingest, l.r.frames_dropped, percentile(l.r.lag_ms, 0.99),
       l.r.turn_ms.size(), percentile(l.r.turn_ms, 0.5), percentile(l.r.turn_ms, 0.99), percentile(added, 0.5),
-      percentile(added, 0.99), l.r.errors, server, l.real_time() ? "real time" : "NOT real time");
+      percentile(added, 0.99), l.r.errors, server, l.generator_cpu_percent,
+      l.real_time() ? "real time" : "NOT real time");
   std::fflush(stdout);
 }
 

@@ -7,6 +7,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "clients.hpp"
+#include "server_message.hpp"
 #include "switchboard/sdk/base64.hpp"
 
 namespace loadgen {
@@ -16,12 +17,6 @@ namespace ws = beast::websocket;
 namespace {
 
 constexpr std::size_t kFrameBytes = 640;  // 20 ms at 16 kHz, s16
-
-long number_after(std::string_view text, std::string_view key) {
-  const auto at = text.find(key);
-  if (at == std::string_view::npos) return -1;
-  return std::strtol(text.data() + at + key.size(), nullptr, 10);
-}
 
 double ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
@@ -53,23 +48,30 @@ struct Session {
   bool awaiting_audio = false;
   bool reading = true;
 
-  void message(std::string_view m) {
+  void message(std::string_view text) {
     const auto now = Clock::now();
-    if (m.find("\"type\":\"audio_ack\"") != std::string_view::npos) {
-      const long seq = number_after(m, "\"seq\":");
-      if (seq >= 0 && static_cast<std::size_t>(seq) < sent.size()) ingest.push_back(ms(now - sent[seq]));
-      dropped_samples = std::max(dropped_samples, number_after(m, "\"dropped_samples\":"));
-      ++acked;
-    } else if (m.find("\"type\":\"vad_status\"") != std::string_view::npos) {
-      if (m.find("\"speech_ended\":true") != std::string_view::npos) {
+    const ServerMessage m = read_server_message(text);
+    switch (m.kind) {
+      case ServerMessage::Kind::audio_ack:
+        if (m.seq >= 0 && static_cast<std::size_t>(m.seq) < sent.size()) {
+          ingest.push_back(ms(now - sent[static_cast<std::size_t>(m.seq)]));
+        }
+        dropped_samples = std::max<long>(dropped_samples, static_cast<long>(m.dropped_samples));
+        ++acked;
+        break;
+      case ServerMessage::Kind::speech_ended:
         speech_end = now;
         awaiting_audio = true;
-      }
-    } else if (m.find("\"type\":\"audio\"") != std::string_view::npos) {
-      if (awaiting_audio) turn.push_back(ms(now - speech_end));
-      awaiting_audio = false;
-    } else if (m.find("\"type\":\"error\"") != std::string_view::npos) {
-      ++errors;
+        break;
+      case ServerMessage::Kind::audio:
+        if (awaiting_audio) turn.push_back(ms(now - speech_end));
+        awaiting_audio = false;
+        break;
+      case ServerMessage::Kind::error:
+        ++errors;
+        break;
+      case ServerMessage::Kind::other:
+        break;
     }
   }
 };
