@@ -16,6 +16,7 @@ std::string usage() {
          "                     [--config FILE --name INSTANCE]  with that instance's config block\n"
          "                     [--check NAME]     only that check (repeatable)\n"
          "                     [--json]           the report as JSON, for CI\n"
+         "  switchboard plugin-test --list [--json]  every check: what it enforces, for which kinds\n"
          "  switchboard --version\n"
          "a running host (its native API at URL, e.g. http://127.0.0.1:8000):\n"
          "  switchboard status --url URL          health, each chain's provider now, the last minute\n"
@@ -71,6 +72,8 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
       }
     } else if (arg == "--print") {
       cmd.print = true;
+    } else if (arg == "--list") {
+      cmd.list = true;
     } else if (arg == "--json") {
       cmd.json = true;
     } else if (arg == "--version" || arg == "-V" || arg == "version") {
@@ -114,6 +117,11 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
       return "KIND is stt, llm or tts";
     }
     if (cmd.name == Command::Name::force_open && cmd.provider.empty()) return "force-open needs KIND and NAME";
+  } else if (cmd.name == Command::Name::plugin_test && cmd.list) {
+    if (!cmd.plugin_file.empty() || !cmd.config.empty() || !cmd.instance.empty() || !cmd.checks.empty()) {
+      return "plugin-test --list takes no plugin, config or check";
+    }
+    if (!cmd.url.empty() || !cmd.key.empty()) return "--url and --key go with the commands for a running host";
   } else if (cmd.name == Command::Name::plugin_test) {
     if (cmd.plugin_file.empty()) return "plugin-test needs the plugin's file (PLUGIN.so)";
     if (cmd.config.empty() != cmd.instance.empty())
@@ -124,6 +132,9 @@ std::variant<Command, std::string> parse_cli(const std::vector<std::string> &arg
   }
   if ((!cmd.instance.empty() || !cmd.checks.empty()) && cmd.name != Command::Name::plugin_test) {
     return "--name and --check go with plugin-test";
+  }
+  if (cmd.list && cmd.name != Command::Name::plugin_test) {
+    return "--list goes with plugin-test";
   }
   if (cmd.print && cmd.name != Command::Name::check) {
     return "--print goes with check";

@@ -44,6 +44,7 @@ struct Command {
   std::string plugin_file;
   std::string instance;
   std::vector<std::string> checks;
+  bool list = false;  // plugin-test --list: the checks, with no plugin
   // The operator's commands (against a running host's native API):
   std::string url;       // the host, e.g. http://127.0.0.1:8000
   std::string key;       // an admin API key, when auth is on

@@ -40,6 +40,10 @@ bool find_instance(const Command &cmd, plugin_test::Subject &subject, std::ostre
 }  // namespace
 
 int plugin_test(const Command &cmd, std::ostream &out, std::ostream &err) {
+  if (cmd.list) {
+    out << (cmd.json ? plugin_test::list_as_json() : plugin_test::list_as_text());
+    return 0;
+  }
   plugin_test::Subject subject;
   subject.path = std::filesystem::absolute(cmd.plugin_file);
   if (!std::filesystem::is_regular_file(subject.path)) {

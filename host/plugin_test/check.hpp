@@ -51,6 +51,11 @@ std::vector<Check> checks_for(sb_plugin_kind kind);
 // Every check of every kind, once each (for the citation test and --list).
 std::vector<Check> all_checks();
 
+// `plugin-test --list`: each check's name, the header line it enforces and
+// the kinds of plugin it runs on, as text or as JSON.
+std::string list_as_text();
+std::string list_as_json();
+
 // Per kind (common_checks.cpp, streaming_checks.cpp, ...).
 std::vector<Check> loading_checks();
 std::vector<Check> instance_checks();

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <set>
+#include <vector>
 
 #include "plugin_test/kit_run.hpp"
 #include "support/scratch.hpp"
@@ -44,6 +46,38 @@ std::string config_for(const std::string &kind, const std::string &defect) {
   return path.string();
 }
 
+// Every defect of the broken fixtures, and the check that must catch it.
+const std::vector<Defect> &defects() {
+  static const std::vector<Defect> all = {Defect{"llm", "leaks_thread", "create_destroy_cycles"},
+                                          Defect{"llm", "logs_after_destroy", "host_services_use"},
+                                          Defect{"llm", "bad_metric_name", "host_services_use"},
+                                          Defect{"llm", "needs_extension", "no_extensions"},
+                                          Defect{"llm", "throws", "no_exception_escapes"},
+                                          Defect{"llm", "double_done", "one_on_done"},
+                                          Defect{"llm", "token_after_cancel", "nothing_after_done"},
+                                          Defect{"llm", "done_after_refusal", "start_status"},
+                                          Defect{"llm", "cancelled_is_retryable", "cancel_before_start"},
+                                          Defect{"llm", "ignores_cancel", "cancel_mid_stream"},
+                                          Defect{"llm", "cancel_after_end", "cancel_after_end"},
+                                          Defect{"llm", "parallel_tokens", "one_callback_at_a_time"},
+                                          Defect{"llm", "shared_call_state", "concurrent_calls"},
+                                          Defect{"llm", "impatient", "slow_consumer"},
+                                          Defect{"llm", "accepts_garbage", "invalid_input"},
+                                          Defect{"llm", "unterminated_error", "error_messages"},
+                                          Defect{"llm", "usage_twice", "usage_once"},
+                                          Defect{"tts", "voices_not_array", "list_voices"},
+                                          Defect{"tts", "late_words", "word_timings"},
+                                          Defect{"stt", "confidence_percent", "final_transcripts"},
+                                          Defect{"cache", "miss_writes", "cache_semantics"},
+                                          Defect{"cache", "never_expires", "cache_ttl"},
+                                          Defect{"cache", "truncates", "cache_oversize"},
+                                          Defect{"cache", "stats_without_evictions", "cache_stats"},
+                                          Defect{"cache", "unlocked", "cache_threads"},
+                                          Defect{"transport", "leaks_listener", "start_stop_cycles"},
+                                          Defect{"transport", "keeps_clients", "stop_with_clients"}};
+  return all;
+}
+
 class BrokenFixture : public ::testing::TestWithParam<Defect> {};
 
 TEST_P(BrokenFixture, IsCaughtByTheCheckNamedForItsDefect) {
@@ -54,26 +88,8 @@ TEST_P(BrokenFixture, IsCaughtByTheCheckNamedForItsDefect) {
   EXPECT_FALSE(run.detail(d.check).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Defects, BrokenFixture,
-    ::testing::Values(
-        Defect{"llm", "leaks_thread", "create_destroy_cycles"},
-        Defect{"llm", "logs_after_destroy", "host_services_use"}, Defect{"llm", "bad_metric_name", "host_services_use"},
-        Defect{"llm", "needs_extension", "no_extensions"}, Defect{"llm", "throws", "no_exception_escapes"},
-        Defect{"llm", "double_done", "one_on_done"}, Defect{"llm", "token_after_cancel", "nothing_after_done"},
-        Defect{"llm", "done_after_refusal", "start_status"},
-        Defect{"llm", "cancelled_is_retryable", "cancel_before_start"},
-        Defect{"llm", "ignores_cancel", "cancel_mid_stream"}, Defect{"llm", "cancel_after_end", "cancel_after_end"},
-        Defect{"llm", "parallel_tokens", "one_callback_at_a_time"},
-        Defect{"llm", "shared_call_state", "concurrent_calls"}, Defect{"llm", "impatient", "slow_consumer"},
-        Defect{"llm", "accepts_garbage", "invalid_input"}, Defect{"llm", "unterminated_error", "error_messages"},
-        Defect{"llm", "usage_twice", "usage_once"}, Defect{"tts", "voices_not_array", "list_voices"},
-        Defect{"tts", "late_words", "word_timings"}, Defect{"stt", "confidence_percent", "final_transcripts"},
-        Defect{"cache", "miss_writes", "cache_semantics"}, Defect{"cache", "never_expires", "cache_ttl"},
-        Defect{"cache", "truncates", "cache_oversize"}, Defect{"cache", "stats_without_evictions", "cache_stats"},
-        Defect{"cache", "unlocked", "cache_threads"}, Defect{"transport", "leaks_listener", "start_stop_cycles"},
-        Defect{"transport", "keeps_clients", "stop_with_clients"}),
-    [](const auto &p) { return p.param.fixture + "_" + p.param.defect; });
+INSTANTIATE_TEST_SUITE_P(Defects, BrokenFixture, ::testing::ValuesIn(defects()),
+                         [](const auto &p) { return p.param.fixture + "_" + p.param.defect; });
 
 // The loading rules, broken in the descriptor or the entry.
 TEST(BrokenLoading, AnEntryThatStartsAThreadIsCaught) {
@@ -93,6 +109,27 @@ TEST(BrokenLoading, ADescriptorOfAnotherMajorIsCaught) {
   EXPECT_EQ(run.code, 1);
   EXPECT_EQ(run.outcome("descriptor"), "fail") << run.out << run.err;
   EXPECT_NE(run.detail("descriptor").find("majors must match"), std::string::npos) << run.detail("descriptor");
+}
+
+// Every check the kit lists has a broken fixture that it catches: a check
+// added without one fails here.
+TEST(BrokenFixtures, EveryCheckTheKitListsHasOneThatBreaksIt) {
+  const RunResult r = run(SWITCHBOARD_BINARY, {"plugin-test", "--list", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto listed = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(listed.is_object()) << r.out;
+  // The loading fixtures' checks (BrokenLoading, above).
+  std::set<std::string> caught = {"descriptor", "entry_starts_no_threads", "validate_config"};
+  for (const Defect &d : defects()) caught.insert(d.check);
+  std::set<std::string> names;
+  for (const auto &c : listed.value("checks", nlohmann::json::array())) {
+    const std::string name = c.value("name", "");
+    names.insert(name);
+    EXPECT_TRUE(caught.count(name)) << name << " has no broken fixture that it catches";
+    EXPECT_FALSE(c.value("kinds", nlohmann::json::array()).empty()) << name;
+  }
+  ASSERT_FALSE(names.empty());
+  for (const std::string &name : caught) EXPECT_TRUE(names.count(name)) << name << " is not a check the kit lists";
 }
 
 // Without a defect every fixture passes every check of its kind: no check

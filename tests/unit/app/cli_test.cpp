@@ -112,6 +112,15 @@ TEST(Cli, PluginTestTakesThePluginAnInstanceAndChecks) {
   EXPECT_EQ(parsed({"plugin-test", "mine.so"}).config, "");
 }
 
+TEST(Cli, PluginTestListsItsChecksWithNoPlugin) {
+  const auto c = parsed({"plugin-test", "--list", "--json"});
+  EXPECT_EQ(c.name, Command::Name::plugin_test);
+  EXPECT_TRUE(c.list);
+  EXPECT_TRUE(c.json);
+  EXPECT_EQ(error_of({"plugin-test", "mine.so", "--list"}), "plugin-test --list takes no plugin, config or check");
+  EXPECT_EQ(error_of({"plugins", "--list"}), "--list goes with plugin-test");
+}
+
 TEST(Cli, PluginTestExplainsWhatIsWrong) {
   EXPECT_EQ(error_of({"plugin-test"}), "plugin-test needs the plugin's file (PLUGIN.so)");
   EXPECT_EQ(error_of({"plugin-test", "mine.so", "--config", "a.yaml"}),
