@@ -17,9 +17,6 @@
 //   the upstream answered turns again.
 //
 //   soak [--seconds 600] [--sessions 200] [--warmup S] [--outage 10] [--threads 1]
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,6 +34,7 @@
 
 #include "conformance/voice_client.hpp"
 #include "soak_sessions.hpp"
+#include "support/ports.hpp"
 #include "support/process.hpp"
 #include "support/served_binary.hpp"
 #include "support/testdata.hpp"
@@ -123,19 +121,6 @@ std::string config_text(int upstream_port) {
          "  - {name: voice-api, plugin: transport-voice-api, listen: \"127.0.0.1:0\", config: {threads: 2, limits: "
          "{requests_per_minute: 0, messages_per_second: 0, max_connections_per_ip: 100000, max_sessions: 100000, "
          "max_sessions_per_subject: 100000}}}\n";
-}
-
-// A port nothing listens on now, for the upstream to take (and take again).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-  socklen_t size = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &size);
-  ::close(fd);
-  return ntohs(a.sin_port);
 }
 
 std::unique_ptr<switchboard::test::Process> start_upstream(int port) {
@@ -248,7 +233,7 @@ int check(bool ok, const std::string &what) {
 int main(int argc, char **argv) try {
   const Args args = parse(argc, argv);
   std::signal(SIGPIPE, SIG_IGN);
-  const int upstream_port = free_port();
+  const int upstream_port = switchboard::test::unused_port();  // the upstream takes it, and takes it again
   auto upstream = start_upstream(upstream_port);
   switchboard::test::ServedBinary server(SWITCHBOARD_BINARY, config_text(upstream_port));
   if (!server.ready()) throw std::runtime_error("the server did not start: " + server.process().err());
