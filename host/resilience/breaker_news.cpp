@@ -81,7 +81,11 @@ void BreakerNews::send() {
     }
     try {
       client_.command({"PUBLISH", channel_, encode(item)});
-      ++published_;
+      {
+        std::lock_guard lock(mutex_);
+        ++published_;
+      }
+      published_more_.notify_all();
     } catch (const std::exception &e) {
       ++failures_;
       spdlog::warn("breaker news: {} {} not told to the other hosts: {}", item.kind, item.provider, e.what());
@@ -121,6 +125,11 @@ void BreakerNews::listen() {
       spdlog::error("breaker news from {}: {}", item->host, e.what());
     }
   }
+}
+
+bool BreakerNews::wait_published(std::uint64_t count, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return published_more_.wait_for(lock, timeout, [&] { return published_.load() >= count; });
 }
 
 bool BreakerNews::wait_listening(std::chrono::milliseconds timeout, std::uint64_t connection) {

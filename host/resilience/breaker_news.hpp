@@ -59,6 +59,10 @@ class BreakerNews {
   // made to Redis or a later one (news published before that is not
   // heard); false when `timeout` passes first.
   bool wait_listening(std::chrono::milliseconds timeout, std::uint64_t connection = 1);
+  // Waits until Redis has taken `count` items of this host's news (the
+  // other hosts may hear an item before its sender has Redis's answer);
+  // false when `timeout` passes first.
+  bool wait_published(std::uint64_t count, std::chrono::milliseconds timeout);
   // published, received, failures, dropped, connected (listening now),
   // connections (made by the listener).
   nlohmann::json view() const;
@@ -76,6 +80,7 @@ class BreakerNews {
   mutable std::mutex mutex_;
   std::condition_variable queued_;
   std::condition_variable listening_;
+  std::condition_variable published_more_;
   std::deque<BreakerNewsItem> queue_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> connected_{false};
