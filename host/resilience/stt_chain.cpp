@@ -56,7 +56,11 @@ std::shared_ptr<SttCall> SttChain::start(SttListener &listener, std::size_t max_
 }
 
 SttCall::SttCall(SttChain &chain, SttListener &listener, std::size_t max_samples)
-    : chain_(chain), chain_keep_(chain.shared_from_this()), listener_(listener), audio_(max_samples) {
+    : chain_(chain),
+      chain_keep_(chain.shared_from_this()),
+      listener_(listener),
+      audio_(std::make_unique_for_overwrite<std::int16_t[]>(max_samples)),
+      capacity_(max_samples) {
   per_call_ = [this](const ChainEvent &e) { listener_.on_event(e); };
 }
 
@@ -75,9 +79,9 @@ bool SttCall::is_active(const Attempt &a) const {
 
 void SttCall::feed(const std::int16_t *samples, std::size_t count) noexcept {
   const std::size_t size = size_.load(std::memory_order_relaxed);
-  const std::size_t n = std::min(count, audio_.size() - size);
+  const std::size_t n = std::min(count, capacity_ - size);
   if (n > 0) {
-    std::memcpy(audio_.data() + size, samples, n * sizeof(std::int16_t));
+    std::memcpy(audio_.get() + size, samples, n * sizeof(std::int16_t));
     size_.store(size + n, std::memory_order_release);
   }
   if (n < count) dropped_.fetch_add(count - n, std::memory_order_relaxed);
@@ -87,7 +91,7 @@ void SttCall::feed(const std::int16_t *samples, std::size_t count) noexcept {
   if (a->fed < end) {
     // A non-OK status means the stream failed; its on_done follows and the
     // switch happens there.
-    (void)a->session->feed(audio_.data() + a->fed, end - a->fed);
+    (void)a->session->feed(audio_.get() + a->fed, end - a->fed);
     a->fed = end;
   }
 }
@@ -140,12 +144,12 @@ void SttCall::open_next(std::size_t from) {
     }
     // Replay what was said so far, then hand the stream to the audio thread.
     if (replay > 0) {
-      (void)a->session->feed(audio_.data(), replay);
+      (void)a->session->feed(audio_.get(), replay);
     }
     a->fed = replay;
     if (finish_requested_) {
       const std::size_t size = size_.load(std::memory_order_acquire);
-      if (size > a->fed) (void)a->session->feed(audio_.data() + a->fed, size - a->fed);
+      if (size > a->fed) (void)a->session->feed(audio_.get() + a->fed, size - a->fed);
       a->fed = size;
     }
     active_.store(a.get(), std::memory_order_release);
@@ -165,7 +169,7 @@ void SttCall::finish() {
   for (const auto &a : attempts_) {
     if (a.get() != raw || a->abandoned) continue;
     const std::size_t size = size_.load(std::memory_order_acquire);
-    if (size > a->fed) (void)a->session->feed(audio_.data() + a->fed, size - a->fed);
+    if (size > a->fed) (void)a->session->feed(audio_.get() + a->fed, size - a->fed);
     a->fed = size;
     a->session->finish();
     arm_final_watchdog(a);

@@ -76,8 +76,11 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
   SttListener &listener_;
   ChainEventSink per_call_;
 
-  // Written by the audio thread only; read by the switching worker.
-  std::vector<std::int16_t> audio_;
+  // Written by the audio thread only; read by the switching worker. Room
+  // for the longest utterance, left uninitialised: only what speech fills
+  // is touched (and so resident), and starting an utterance zeroes nothing.
+  std::unique_ptr<std::int16_t[]> audio_;
+  std::size_t capacity_;
   std::atomic<std::size_t> size_{0};
   std::atomic<std::size_t> dropped_{0};
   std::atomic<Attempt *> active_{nullptr};
