@@ -36,8 +36,8 @@ void refused(Call &call, const sb_error &err) {
   call.refusal = call.refusal_problem.empty() ? err.message : call.refusal_problem;
 }
 
-// After chat() or synthesize(): the call started only if it returned SB_OK;
-// one that threw did not start, and no on_done is to be waited for.
+// After chat(), synthesize() or open(): the call started only if it returned
+// SB_OK; one that threw did not start, and no on_done is to be waited for.
 void settle(Call &call, bool returned, const sb_error &err, const char *what) {
   call.threw = !returned;
   call.started = returned && call.status == SB_OK;
@@ -90,11 +90,7 @@ Call start_stt(KitInstance &instance, Probe &probe, const sb_cancel_token *cance
       guard("open()", [&] { call.stream = vt.open(instance.handle(), &options, probe.stt(), cancel, &err); });
   if (call.stream == nullptr) {
     call.status = SB_INVALID_INPUT;
-    call.threw = !returned;
-    if (returned)
-      refused(call, err);
-    else
-      call.refusal = "open() threw";
+    settle(call, returned, err, "open()");
     return call;
   }
   call.started = true;

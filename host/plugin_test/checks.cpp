@@ -20,7 +20,7 @@ struct Clause {
   std::vector<std::string> kinds;
 };
 
-std::vector<Clause> clauses_of(const char *name, std::vector<std::vector<Check>> &per_kind) {
+std::vector<Clause> clauses_of(const char *name, const std::vector<std::vector<Check>> &per_kind) {
   std::vector<Clause> out;
   for (std::size_t k = 0; k < per_kind.size(); ++k) {
     for (const Check &c : per_kind[k]) {
@@ -91,7 +91,7 @@ std::vector<Check> all_checks() {
 }
 
 std::string list_as_text() {
-  auto per_kind = checks_per_kind();
+  const auto per_kind = checks_per_kind();
   std::string out;
   for (const Check &c : all_checks()) {
     char line[200];
@@ -108,7 +108,7 @@ std::string list_as_text() {
 }
 
 std::string list_as_json() {
-  auto per_kind = checks_per_kind();
+  const auto per_kind = checks_per_kind();
   nlohmann::json checks = nlohmann::json::array();
   for (const Check &c : all_checks()) {
     nlohmann::json enforces = nlohmann::json::array();
