@@ -6,15 +6,16 @@
 #include <ostream>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include "app/application.hpp"
 #include "app/ask_command.hpp"
 #include "app/logging.hpp"
 #include "app/operator_command.hpp"
 #include "app/plugin_test_command.hpp"
+#include "app/signal_waiter.hpp"
 #include "config/plugin_checks.hpp"
 #include "core/system_clock.hpp"
 #include "plugin/instance.hpp"
@@ -132,6 +133,9 @@ int ask(const Command &cmd, std::ostream &out, std::ostream &err) {
 }
 
 int serve(const Command &cmd, std::ostream &err) {
+  // Blocked before anything starts a thread: a stop request that arrives
+  // during start-up waits its turn instead of killing the process.
+  SignalWaiter::block();
   Loaded loaded = load(cmd.config);
   if (!loaded.diags.empty()) {
     loaded.diags.print(err);
@@ -139,22 +143,14 @@ int serve(const Command &cmd, std::ostream &err) {
   }
   configure_logging(cmd.log_level.empty() ? loaded.config.log.level : cmd.log_level, loaded.config.log.format);
   spdlog::info("{} starting with {}", version_line(), cmd.config);
-  // Signals are caught before anything is started, so a stop request that
-  // arrives during start-up waits its turn instead of killing the process.
+  // The main thread runs stop, reload and control requests one at a time.
   boost::asio::io_context signals_io;
-  boost::asio::signal_set stop_signals(signals_io, SIGINT, SIGTERM);
-  boost::asio::signal_set reload_signal(signals_io, SIGHUP);
+  auto running = boost::asio::make_work_guard(signals_io);
   Application application(loaded.config, loaded.registry);
   application.control().set_notify([&signals_io, &application] {
     boost::asio::post(signals_io, [&application] { application.control().run_pending(); });
   });
-  stop_signals.async_wait([&](const boost::system::error_code &ec, int signal) {
-    if (!ec) {
-      spdlog::info("signal {}: stopping", signal);
-      reload_signal.cancel();
-    }
-  });
-  // On the signals thread: re-reads the file; returns the first problem.
+  // On the main thread: re-reads the file; returns the first problem.
   auto reload_from_file = [&]() -> std::string {
     Loaded next = load(cmd.config);
     if (next.diags.empty()) {
@@ -167,7 +163,7 @@ int serve(const Command &cmd, std::ostream &err) {
     return config::format(next.diags.sorted().front());
   };
   // A transport's reload request (POST /admin/reload): carried out on the
-  // signals thread like SIGHUP, its answer awaited.
+  // main thread like SIGHUP, its answer awaited.
   application.set_reloader([&]() -> std::string {
     auto done = std::make_shared<std::promise<std::string>>();
     auto result = done->get_future();
@@ -178,18 +174,21 @@ int serve(const Command &cmd, std::ostream &err) {
     if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return "the reload did not finish";
     return result.get();
   });
-  application.start();
-  std::function<void()> wait_reload = [&] {
-    reload_signal.async_wait([&](const boost::system::error_code &ec, int) {
-      if (ec) {
+  bool stopping = false;  // only touched on the main thread
+  const SignalWaiter signals([&](int signal) {
+    boost::asio::post(signals_io, [&, signal] {
+      if (stopping) return;
+      if (signal == SIGHUP) {
+        spdlog::info("SIGHUP: reloading {}", cmd.config);
+        reload_from_file();
         return;
       }
-      spdlog::info("SIGHUP: reloading {}", cmd.config);
-      reload_from_file();
-      wait_reload();
+      spdlog::info("signal {}: stopping", signal);
+      stopping = true;
+      running.reset();
     });
-  };
-  wait_reload();
+  });
+  application.start();
   signals_io.run();
   application.set_reloader(nullptr);
   application.finish_turns(std::chrono::milliseconds(static_cast<long>(loaded.config.shutdown_grace_seconds * 1000)));
