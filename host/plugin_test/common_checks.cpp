@@ -11,6 +11,7 @@
 #include "plugin_test/kit_instance.hpp"
 #include "plugin_test/probe.hpp"
 #include "plugin_test/resources.hpp"
+#include "plugin_test/runner.hpp"
 #include "switchboard/sdk/utf8.hpp"
 
 namespace switchboard::plugin_test {
@@ -123,6 +124,7 @@ Verdict create_destroy_cycles(const Subject &subject) {
     if (!instance) return "create() failed: " + error;
     if (i % 10 == 0) smoke(*instance);
     instance->destroy();
+    note_progress();
     return "";
   };
   // The first cycle loads what stays loaded (libraries, models' caches).

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <thread>
 
+#include "plugin_test/runner.hpp"
 #include "switchboard/sdk/utf8.hpp"
 
 namespace switchboard::plugin_test {
@@ -64,7 +65,9 @@ void Probe::data() {
 
 bool Probe::wait_done(std::chrono::milliseconds limit) {
   std::unique_lock lock(mutex_);
-  return done_.wait_for(lock, limit, [this] { return done_returned_.load(); });
+  const bool done = done_.wait_for(lock, limit, [this] { return done_returned_.load(); });
+  if (done) note_progress();  // a call ended: the check moves
+  return done;
 }
 
 std::vector<std::string> Probe::problems_after(std::chrono::milliseconds grace) {
@@ -158,7 +161,10 @@ void Probe::on_final(void *user, const char *text, float confidence, const char 
   {
     std::lock_guard lock(self->mutex_);
     self->confidences_.push_back(confidence);
-    if (text != nullptr) self->text_ += (self->text_.empty() ? "" : " ") + std::string(text);
+    if (text != nullptr) {
+      if (!self->text_.empty()) self->text_ += ' ';
+      self->text_ += text;
+    }
   }
   self->data();
 }

@@ -19,6 +19,9 @@
 namespace switchboard::plugin_test {
 namespace {
 
+// In a check's process: where note_progress() writes.
+int progress_fd = -1;
+
 struct Child {
   std::string result;   // what the child wrote on its result pipe
   std::string stderr_;  // the tail of what it wrote on stderr
@@ -39,21 +42,25 @@ void write_all(int fd, const std::string &text) {
 struct Running {
   std::size_t index = 0;
   pid_t pid = -1;
-  int result_fd = -1, err_fd = -1;
-  std::chrono::steady_clock::time_point started, deadline;
+  int result_fd = -1, err_fd = -1, progress_fd = -1;
+  std::chrono::steady_clock::time_point started, deadline;  // deadline: the last progress + the limit
   Child child;
 };
 
 // Forks a child that runs body() and writes its returned text as the result.
 // The parent is single-threaded: the child may run anything.
-Running spawn(std::size_t index, std::chrono::seconds limit, const std::function<std::string()> &body) {
+Running spawn(std::size_t index, std::chrono::milliseconds limit, const std::function<std::string()> &body) {
   Running r;
   r.index = index;
-  int result[2], err[2];
+  int result[2], err[2], progress[2];
   if (::pipe2(result, O_CLOEXEC) != 0) return r;
   if (::pipe2(err, O_CLOEXEC) != 0) {
     ::close(result[0]);
     ::close(result[1]);
+    return r;
+  }
+  if (::pipe2(progress, O_CLOEXEC | O_NONBLOCK) != 0) {
+    for (int fd : {result[0], result[1], err[0], err[1]}) ::close(fd);
     return r;
   }
   std::fflush(nullptr);
@@ -61,6 +68,8 @@ Running spawn(std::size_t index, std::chrono::seconds limit, const std::function
   if (pid == 0) {
     ::close(result[0]);
     ::close(err[0]);
+    ::close(progress[0]);
+    progress_fd = progress[1];
     ::dup2(err[1], STDERR_FILENO);
     ::dup2(err[1], STDOUT_FILENO);
     std::string text;
@@ -75,9 +84,11 @@ Running spawn(std::size_t index, std::chrono::seconds limit, const std::function
   }
   ::close(result[1]);
   ::close(err[1]);
+  ::close(progress[1]);
   r.pid = pid;
   r.result_fd = result[0];
   r.err_fd = err[0];
+  r.progress_fd = progress[0];
   r.started = std::chrono::steady_clock::now();
   r.deadline = r.started + limit;
   return r;
@@ -85,7 +96,7 @@ Running spawn(std::size_t index, std::chrono::seconds limit, const std::function
 
 // Runs every body, at most `jobs` at once; the children in index order.
 std::vector<Child> run_all(const std::vector<std::function<std::string()>> &bodies, unsigned jobs,
-                           std::chrono::seconds limit, std::vector<double> *seconds = nullptr) {
+                           std::chrono::milliseconds limit, std::vector<double> *seconds = nullptr) {
   std::vector<Child> done(bodies.size());
   if (seconds != nullptr) seconds->assign(bodies.size(), 0);
   std::vector<Running> running;
@@ -101,15 +112,25 @@ std::vector<Child> run_all(const std::vector<std::function<std::string()>> &bodi
     for (const Running &r : running) {
       fds.push_back({r.result_fd, POLLIN, 0});
       fds.push_back({r.err_fd, POLLIN, 0});
+      fds.push_back({r.progress_fd, POLLIN, 0});
       soonest = std::min(soonest, r.deadline);
     }
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(soonest - std::chrono::steady_clock::now());
     ::poll(fds.data(), fds.size(), static_cast<int>(std::max<std::int64_t>(0, wait.count())));
     for (std::size_t i = 0; i < running.size(); ++i) {
       Running &r = running[i];
+      if (r.progress_fd >= 0 && (fds[3 * i + 2].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+        const auto n = ::read(r.progress_fd, buffer, sizeof buffer);
+        if (n > 0) {
+          r.deadline = std::chrono::steady_clock::now() + limit;
+        } else {
+          ::close(r.progress_fd);
+          r.progress_fd = -1;
+        }
+      }
       for (int which = 0; which < 2; ++which) {
         int &fd = which == 0 ? r.result_fd : r.err_fd;
-        if (fd < 0 || (fds[2 * i + static_cast<std::size_t>(which)].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+        if (fd < 0 || (fds[3 * i + static_cast<std::size_t>(which)].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
           continue;
         }
         const auto n = ::read(fd, buffer, sizeof buffer);
@@ -135,7 +156,7 @@ std::vector<Child> run_all(const std::vector<std::function<std::string()>> &bodi
         r.child.timed_out = true;
         ::kill(r.pid, SIGKILL);
       }
-      for (int fd : {r.result_fd, r.err_fd}) {
+      for (int fd : {r.result_fd, r.err_fd, r.progress_fd}) {
         if (fd >= 0) ::close(fd);
       }
       if (r.pid > 0) ::waitpid(r.pid, &r.child.status, 0);
@@ -154,9 +175,15 @@ std::string last_line(const std::string &text) {
   return nl == std::string::npos ? t : t.substr(nl + 1);
 }
 
-Verdict verdict_of(const Child &child, std::chrono::seconds limit) {
+std::string seconds_text(std::chrono::milliseconds limit) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", static_cast<double>(limit.count()) / 1000);
+  return text;
+}
+
+Verdict verdict_of(const Child &child, std::chrono::milliseconds limit) {
   if (child.timed_out) {
-    return fail("did not finish within " + std::to_string(limit.count()) + " s: a call, stop or destroy hung");
+    return fail("did not finish: no progress for " + seconds_text(limit) + " (a call, stop or destroy hung)");
   }
   if (WIFSIGNALED(child.status)) {
     std::string detail = std::string("crashed: ") + ::strsignal(WTERMSIG(child.status));
@@ -178,6 +205,13 @@ std::string outcome_name(Outcome o) {
 }
 
 }  // namespace
+
+void note_progress() {
+  if (progress_fd < 0) return;
+  const char moved = '.';
+  // Non-blocking: a full pipe already says the check moves.
+  [[maybe_unused]] const auto n = ::write(progress_fd, &moved, 1);
+}
 
 int Report::count(Outcome o) const {
   return static_cast<int>(

@@ -26,10 +26,17 @@ struct Report {
 };
 
 struct RunOptions {
-  std::chrono::seconds check_limit{90};  // a check still running then has hung
-  std::vector<std::string> only;         // check names; empty: all
-  unsigned jobs = 2;                     // checks running at once, each in its own process
+  // A check that has not moved for this long has hung. A check that moves
+  // (note_progress) may take longer: a slow plugin on a busy machine is
+  // slow, not hung.
+  std::chrono::milliseconds check_limit{std::chrono::seconds(90)};
+  std::vector<std::string> only;  // check names; empty: all
+  unsigned jobs = 2;              // checks running at once, each in its own process
 };
+
+// [in a check] The check has moved on (one more cycle, call or step): the
+// hang limit counts again from now. Does nothing outside a check's process.
+void note_progress();
 
 // `subject.kind` is read from the plugin itself.
 Report run_checks(Subject subject, const RunOptions &options);
