@@ -41,7 +41,9 @@ TEST(PoppinsSocket, ATextMessageStreamsTextChunksAndSpeechThenCompletes) {
       EXPECT_EQ(m["session_id"], "user123");
       text += m["data"].get<std::string>();
     }
-    if (m["type"] == "audio_chunk") EXPECT_EQ(wav_format_b64(m["data"]).rate, 24000U);
+    if (m["type"] == "audio_chunk") {
+      EXPECT_EQ(wav_format_b64(m["data"]).rate, 24000U);
+    }
   }
   EXPECT_EQ(text, "Hello there. I can help.");
   EXPECT_GE(count_of(ms, "audio_chunk"), 2U);
