@@ -1,6 +1,9 @@
-// The transport server: one coroutine per connection on its own strand;
-// HTTP keep-alive until an upgrade hands the stream to a WebSocket whose
-// writes drain a bounded queue.
+// The transport server: one I/O context per thread, each run by its one
+// thread, and each connection on one of them (taken in turn), so a
+// connection's handlers run one at a time without a strand and no lock is
+// shared by the threads on the way of a message; one coroutine per
+// connection, HTTP keep-alive until an upgrade hands the stream to a
+// WebSocket whose writes drain a bounded queue.
 #include "switchboard/server/server.hpp"
 
 #include <utility>  // before Asio 1.18's awaitable.hpp, which forgets it
@@ -92,7 +95,7 @@ bool malformed(const beast::error_code &ec) {
 constexpr std::uint16_t kServiceRestart = 1012;
 constexpr const char *kServiceRestartReason = "server restarting: reconnect";
 
-// One WebSocket: a queue drained by one writer at a time, on the strand.
+// One WebSocket: a queue drained by one writer at a time, on its I/O thread.
 class WsSocket final : public Socket, public std::enable_shared_from_this<WsSocket> {
  public:
   // `owner` keeps the server's I/O context alive as long as the socket: a
@@ -187,6 +190,7 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
 struct Server::Impl : std::enable_shared_from_this<Impl> {
   Impl(Hooks h, Limits l, unsigned n) : hooks(std::move(h)), limits(std::move(l)), threads(std::max(1U, n)) {
     if (!hooks.error) hooks.error = default_error;
+    for (unsigned i = 0; i < threads; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
   }
 
   Response error(int status, const std::string &message) const { return hooks.error(status, message); }
@@ -194,10 +198,14 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   Hooks hooks;
   Limits limits;
   unsigned threads;
-  asio::io_context io;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  // One per thread (the concurrency hint says so); the first also accepts.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::size_t next_context = 0;  // the accept loop's only
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> workers;
+
+  asio::io_context &io() { return *contexts.front(); }
   std::atomic<std::size_t> open{0};
   std::atomic<bool> stopping{false};
   std::mutex mutex;
@@ -253,7 +261,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   awaitable<void> accept_loop() {
     for (;;) {
       boost::system::error_code ec;
-      auto socket = co_await acceptor->async_accept(asio::make_strand(io), asio::redirect_error(use_awaitable, ec));
+      auto &context = *contexts[next_context];
+      next_context = (next_context + 1) % contexts.size();
+      auto socket = co_await acceptor->async_accept(context.get_executor(), asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (stopping || !acceptor || !acceptor->is_open()) co_return;
         continue;  // e.g. too many open files: keep serving the others
@@ -350,7 +360,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     }
   };
 
-  // [strand] Sleeps until the late answer is woken; false when
+  // [connection's thread] Sleeps until the late answer is woken; false when
   // Limits::idle_timeout passed first.
   static awaitable<bool> wait(std::shared_ptr<Impl> self, LateAnswer &late) {
     late.wake().expires_after(self->limits.idle_timeout);
@@ -481,7 +491,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   static awaitable<void> serve(std::shared_ptr<Impl> self, tcp::socket socket, std::string remote) {
     beast::tcp_stream stream(std::move(socket));
     // The closer may be called (by stop()) just as this connection ends on
-    // its own: it reaches the stream only on the strand, and only while
+    // its own: it reaches the stream only on the connection's thread, and only while
     // this frame, which owns the stream, is still there.
     auto alive = std::make_shared<bool>(true);
     const auto id = self->track([executor = stream.get_executor(), &stream, alive] {
@@ -605,7 +615,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
       stream.socket().close(ignored);
     }
-    *alive = false;  // on the strand, as the closer's post runs
+    *alive = false;  // on the connection's thread, as the closer's post runs
     --self->open;
     self->release(remote);
     self->untrack(id);
@@ -625,18 +635,18 @@ std::string Server::start(const std::string &listen) {
   std::string host = listen.substr(0, colon);
   if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
   const auto port = static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1)));
-  tcp::resolver resolver(impl_->io);
+  tcp::resolver resolver(impl_->io());
   const auto endpoint = resolver.resolve(host, std::to_string(port), tcp::resolver::passive)->endpoint();
-  impl_->acceptor.emplace(impl_->io);
+  impl_->acceptor.emplace(impl_->io());
   impl_->acceptor->open(endpoint.protocol());
   impl_->acceptor->set_option(asio::socket_base::reuse_address(true));
   impl_->acceptor->bind(endpoint);
   impl_->acceptor->listen(asio::socket_base::max_listen_connections);
   const auto bound = impl_->acceptor->local_endpoint();
-  impl_->work.emplace(impl_->io.get_executor());
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-  for (unsigned i = 0; i < impl_->threads; ++i) {
-    impl_->workers.emplace_back([impl = impl_] { impl->io.run(); });
+  for (const auto &context : impl_->contexts) impl_->work.emplace_back(context->get_executor());
+  asio::co_spawn(impl_->io(), impl_->accept_loop(), asio::detached);
+  for (const auto &context : impl_->contexts) {
+    impl_->workers.emplace_back([impl = impl_, &io = *context] { io.run(); });
   }
   const std::string address = bound.address().to_string();
   return (bound.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(bound.port());
@@ -648,7 +658,7 @@ void Server::stop() {
   // Closed on an io thread (the accept loop's own) and waited for: once
   // stop() is under way the port is let go and nothing more is accepted.
   std::promise<void> closed;
-  asio::post(impl_->io, [impl = impl_, &closed] {
+  asio::post(impl_->io(), [impl = impl_, &closed] {
     boost::system::error_code ignored;
     if (impl->acceptor) impl->acceptor->close(ignored);
     closed.set_value();
@@ -678,14 +688,17 @@ void Server::stop() {
   };
   if (!end_all(impl_->limits.close_grace, false)) end_all(std::chrono::seconds(10), true);
   impl_->blocking.join();
-  impl_->work.reset();
-  impl_->io.stop();
+  impl_->work.clear();
+  for (const auto &context : impl_->contexts) context->stop();
   for (auto &t : impl_->workers) t.join();
   impl_->workers.clear();
   // What the stop left queued (the accept loop's end, connections' last
   // steps, each holding the server) runs now, so nothing keeps it alive.
-  impl_->io.restart();
-  impl_->io.poll();
+  for (const auto &context : impl_->contexts) context->restart();
+  for (std::size_t ran = 1; ran > 0;) {
+    ran = 0;
+    for (const auto &context : impl_->contexts) ran += context->poll();
+  }
 }
 
 std::size_t Server::open_connections() const {
