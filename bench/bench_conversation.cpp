@@ -17,6 +17,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "in_process_host.hpp"
 #include "percentile.hpp"
 
 #include "app/application.hpp"
@@ -33,21 +34,9 @@ using Ms = std::chrono::duration<double, std::milli>;
 namespace {
 
 // The host itself (chains, cache, sessions) from a YAML text.
-struct Host {
-  explicit Host(const std::string &yaml) {
-    sb::config::Diagnostics diags;
-    const auto doc =
-        sb::config::YamlDocument::parse(yaml, SWITCHBOARD_CONFIG_DIR "/bench.yaml", sb::config::process_env(), diags);
-    auto config = sb::config::decode(doc, diags);
-    if (!diags.empty()) throw std::runtime_error(sb::config::format(diags.items().front()));
-    auto registry = std::make_shared<sb::plugin::Registry>();
-    registry->scan({SWITCHBOARD_PLUGIN_DIR});
-    app = std::make_unique<sb::app::Application>(std::move(config), registry);
-    app->start(false);
-  }
-  ~Host() { app->stop(); }
-  sb::conversation::Conversations &sessions() { return *app->conversations(); }
-  std::unique_ptr<sb::app::Application> app;
+struct Host : sb::bench::InProcessHost {
+  explicit Host(const std::string &yaml)
+      : InProcessHost(yaml, SWITCHBOARD_CONFIG_DIR "/bench.yaml", SWITCHBOARD_PLUGIN_DIR) {}
 };
 
 class TurnWaiter : public sb::conversation::SessionObserver {

@@ -10,6 +10,8 @@ packages=(
   # foundation
   libboost-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # the native transport's audio frames: JSON parsed in place
+  libsimdjson-dev
   # provider plugins: HTTP client core (libcurl) and TLS WebSockets (Beast)
   libssl-dev
   # transports: JWT tokens
@@ -38,6 +40,9 @@ packages=(
   nginx-light openssl curl
   # browser tests: Debian's own Chromium, headless, against the server on 127.0.0.1
   chromium
+  # the published APIs' own stack, side by side with ours under the same load
+  # (bench/side_by_side.sh runs ../shared/bench/fastapi_reference.py)
+  python3-fastapi python3-uvicorn
   # fuzzing: clang with libFuzzer (make fuzz); a busy machine for make test-stress
   clang libclang-rt-14-dev stress-ng
 )

@@ -1,6 +1,7 @@
 #include "audio/audio_input.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 #include "audio/resampler.hpp"
 #include "audio/sniff.hpp"
@@ -66,6 +67,15 @@ bool AudioInput::accept(std::span<const std::uint8_t> bytes, std::vector<std::in
       error = "declared " + std::to_string(declared_channels) + " channels is over the limit of " +
               std::to_string(limits_.max_channels);
       return false;
+    }
+    if (declared_rate == kPipelineRate && declared_channels == 1 && bytes.size() % 2 == 0) {
+      // Already the pipeline's format (the usual 20 ms frame): straight into
+      // `out`, whose memory the caller keeps, with no buffer in between.
+      if (!check_duration(bytes.size() / 2, error)) return false;
+      const std::size_t at = out.size();
+      out.resize(at + bytes.size() / 2);
+      std::memcpy(out.data() + at, bytes.data(), bytes.size());
+      return true;
     }
     ok = decode_raw_pcm16(bytes, declared_rate, declared_channels, decoded, error);
   }

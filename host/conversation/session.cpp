@@ -72,17 +72,21 @@ void Session::detach(const SessionObserver *observer) {
 
 bool Session::push_audio(std::span<const std::uint8_t> bytes, std::string &error, int declared_rate,
                          int declared_channels) {
-  std::lock_guard lock(network_);
-  touch();
-  decoded_.clear();
-  if (!input_.accept(bytes, decoded_, error, declared_rate, declared_channels)) return false;
-  if (!path_owner_) {
-    audio::AudioPathListener &listener = *this;
-    path_owner_ = std::make_unique<audio::AudioPath>(audio::path_settings(context_->settings()->audio), listener);
-    path_.store(path_owner_.get(), std::memory_order_release);
+  {
+    std::lock_guard lock(network_);
+    touch();
+    decoded_.clear();
+    if (!input_.accept(bytes, decoded_, error, declared_rate, declared_channels)) return false;
+    if (!path_owner_) {
+      audio::AudioPathListener &listener = *this;
+      path_owner_ = std::make_unique<audio::AudioPath>(audio::path_settings(context_->settings()->audio), listener);
+      path_.store(path_owner_.get(), std::memory_order_release);
+    }
+    path_owner_->push(decoded_);
   }
-  path_owner_->push(decoded_);
-  schedule_pump();
+  // Between turns the strand is usually asleep: the frame is analysed here,
+  // on the network thread that brought it, instead of waking a worker.
+  if (!strand_->run_if_idle([this] { pump(); })) schedule_pump();
   return true;
 }
 
@@ -136,7 +140,8 @@ void Session::pump() {
     taking_audio_ = true;
     if (state() == State::idle) set_state(State::listening);
   }
-  path_.load(std::memory_order_acquire)->pump();
+  const std::size_t frames = path_.load(std::memory_order_acquire)->pump();
+  frames_heard_.fetch_add(frames, std::memory_order_release);
 }
 
 void Session::on_vad(bool is_speech, bool speech_ended) {

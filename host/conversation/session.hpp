@@ -80,6 +80,8 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
 
   // [network side] Audio the session could not keep up with.
   std::uint64_t dropped_samples() const noexcept { return path_owner_ ? path_owner_->overruns() : 0; }
+  // [any thread] The 20 ms frames its audio path has analysed so far.
+  std::uint64_t frames_heard() const noexcept { return frames_heard_.load(std::memory_order_acquire); }
 
  private:
   // LinkTarget: what the chains report, on the strand.
@@ -169,6 +171,7 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   std::unique_ptr<audio::AudioPath> path_owner_;   // made on the first audio, then kept
   std::atomic<audio::AudioPath *> path_{nullptr};  // published to the strand
   std::atomic<bool> pump_pending_{false};
+  std::atomic<std::uint64_t> frames_heard_{0};
   std::shared_ptr<Session> pump_keep_;  // holds the session while a pump is queued
 
   // Strand side.

@@ -10,6 +10,25 @@ void Strand::post(std::function<void()> fn) {
   executor_.post([this] { drain(); });
 }
 
+bool Strand::claim() {
+  std::lock_guard lock(mutex_);
+  if (self_) return false;  // a drain is scheduled or running
+  self_ = shared_from_this();
+  return true;
+}
+
+void Strand::release() {
+  std::shared_ptr<Strand> keep;
+  {
+    std::lock_guard lock(mutex_);
+    if (!queue_.empty()) {
+      executor_.post([this] { drain(); });  // self_ stays: the drain lets it go
+      return;
+    }
+    keep = std::move(self_);
+  }
+}
+
 // One batch per turn on a worker, so a busy strand does not starve the others.
 void Strand::drain() {
   {

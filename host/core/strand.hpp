@@ -22,8 +22,27 @@ class Strand : public std::enable_shared_from_this<Strand> {
   // [any thread] Runs fn after everything posted before it, never alongside another task.
   void post(std::function<void()> fn);
 
+  // [any thread] When nothing is queued or running on the strand, runs fn
+  // here and now, on the calling thread, as one of the strand's tasks (what
+  // is posted meanwhile runs after it, on a worker); returns false, having
+  // run nothing, when the strand is busy. Spares a hand-off to a worker,
+  // and the wake-up that costs, for work that arrives while the strand
+  // sleeps.
+  template <class Fn>
+  bool run_if_idle(Fn &&fn) {
+    if (!claim()) return false;
+    struct Release {
+      Strand &strand;
+      ~Release() { strand.release(); }
+    } release{*this};
+    fn();
+    return true;
+  }
+
  private:
   void drain();
+  bool claim();
+  void release();
 
   Executor &executor_;
   std::mutex mutex_;

@@ -1,51 +1,66 @@
 #include "client_message.hpp"
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "switchboard/sdk/base64.hpp"
 
 namespace voice_api {
 namespace {
 
-ClientMessage refused(std::string error, std::string code) {
-  ClientMessage m;
-  m.error = std::move(error);
-  m.code = std::move(code);
-  return m;
+void refuse(ClientMessage &m, const char *error, const char *code) {
+  m.kind = ClientMessage::Kind::refused;
+  m.error = error;
+  m.code = code;
+}
+
+// The object's string member `key`, if it has one.
+std::optional<std::string_view> string_member(simdjson::dom::object object, std::string_view key) {
+  std::string_view value;
+  if (object.at_key(key).get_string().get(value) != simdjson::SUCCESS) return std::nullopt;
+  return value;
 }
 
 }  // namespace
 
-ClientMessage decode_client_message(std::string_view raw) {
-  const auto message = nlohmann::json::parse(raw, nullptr, false);
-  if (message.is_discarded() || !message.is_object()) return refused("Invalid JSON message", "bad_json");
-  const auto type = message.find("type");
-  if (type == message.end() || !type->is_string()) return refused("Message has no \"type\"", "bad_message");
-  const auto &t = type->get_ref<const std::string &>();
-  ClientMessage m;
-  if (t == "audio") {
-    const auto data = message.find("data");
-    if (data == message.end() || !data->is_string())
-      return refused("Audio message has no base64 \"data\"", "bad_audio");
-    auto bytes = switchboard::sdk::base64_decode(data->get_ref<const std::string &>());
-    if (!bytes) return refused("Audio data is not valid base64", "bad_base64");
-    m.kind = ClientMessage::Kind::audio;
-    m.data = std::move(*bytes);
-    if (const auto seq = message.find("seq"); seq != message.end() && seq->is_number_integer()) {
-      m.seq = seq->get<std::int64_t>();
+void decode_client_message(std::string_view raw, ClientMessage &m) {
+  thread_local simdjson::dom::parser parser;
+  m.seq.reset();
+  simdjson::dom::object message;
+  // The parser copies the text into its own padded buffer, kept between calls.
+  if (parser.parse(raw.data(), raw.size()).get_object().get(message) != simdjson::SUCCESS) {
+    return refuse(m, "Invalid JSON message", "bad_json");
+  }
+  const auto type = string_member(message, "type");
+  if (!type) return refuse(m, "Message has no \"type\"", "bad_message");
+  if (*type == "audio") {
+    const auto data = string_member(message, "data");
+    if (!data) return refuse(m, "Audio message has no base64 \"data\"", "bad_audio");
+    if (!switchboard::sdk::base64_decode_into(*data, m.data)) {
+      return refuse(m, "Audio data is not valid base64", "bad_base64");
     }
-  } else if (t == "text") {
-    const auto data = message.find("data");
-    if (data == message.end() || !data->is_string()) return refused("Text message has no \"data\"", "bad_message");
+    m.kind = ClientMessage::Kind::audio;
+    std::int64_t seq = 0;
+    if (message.at_key("seq").get_int64().get(seq) == simdjson::SUCCESS) m.seq = seq;
+  } else if (*type == "text") {
+    const auto data = string_member(message, "data");
+    if (!data) return refuse(m, "Text message has no \"data\"", "bad_message");
     m.kind = ClientMessage::Kind::text;
-    m.data = data->get<std::string>();
-  } else if (t == "interrupt") {
+    m.data.assign(*data);
+  } else if (*type == "interrupt") {
     m.kind = ClientMessage::Kind::interrupt;
-  } else if (t == "audio_end") {
+  } else if (*type == "audio_end") {
     m.kind = ClientMessage::Kind::audio_end;
   } else {
-    return refused("Unknown message type: " + t, "unknown_type");
+    m.kind = ClientMessage::Kind::refused;
+    m.error = "Unknown message type: ";
+    m.error += *type;
+    m.code = "unknown_type";
   }
+}
+
+ClientMessage decode_client_message(std::string_view raw) {
+  ClientMessage m;
+  decode_client_message(raw, m);
   return m;
 }
 

@@ -20,6 +20,11 @@ struct ClientMessage {
   std::string code;
 };
 
+// Decodes into `m`, keeping the memory of its strings: a socket that decodes
+// every frame into the same message allocates nothing per audio frame. The
+// JSON is parsed by simdjson with a parser per thread, whose buffers are kept
+// too.
+void decode_client_message(std::string_view raw, ClientMessage &m);
 ClientMessage decode_client_message(std::string_view raw);
 
 }  // namespace voice_api

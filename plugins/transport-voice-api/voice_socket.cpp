@@ -13,6 +13,8 @@ namespace voice_api {
 
 namespace server = switchboard::server;
 
+constexpr std::size_t kKeptMessageBytes = 16 * 1024;  // 256 ms of PCM16 at 16 kHz
+
 VoiceSocket::VoiceSocket(const HostViews &views, std::string session_id, SocketSettings settings, server::Identity who,
                          std::function<bool(const server::Identity &)> allow, std::function<void()> released)
     : views_(views),
@@ -89,7 +91,8 @@ void VoiceSocket::text(std::string_view raw) {
     error("Too many messages: slow down", "rate_limited");
     return;
   }
-  auto message = decode_client_message(raw);
+  decode_client_message(raw, message_);
+  const ClientMessage &message = message_;
   switch (message.kind) {
     case ClientMessage::Kind::refused:
       error(message.error, message.code.c_str());
@@ -97,11 +100,7 @@ void VoiceSocket::text(std::string_view raw) {
     case ClientMessage::Kind::audio:
       // Beyond the document: a client that numbers its audio messages ("seq")
       // hears when each was taken in, and how much audio the server dropped.
-      if (audio(message.data) && message.seq) {
-        socket_->send_text(
-            nlohmann::json{{"type", "audio_ack"}, {"seq", *message.seq}, {"dropped_samples", live_->dropped_samples()}}
-                .dump());
-      }
+      if (audio(message.data) && message.seq) acknowledge(*message.seq);
       break;
     case ClientMessage::Kind::interrupt:
       live_->interrupt();
@@ -113,6 +112,24 @@ void VoiceSocket::text(std::string_view raw) {
       live_->end_audio();
       break;
   }
+  // Frames of a usual size are decoded where the last one was; the memory
+  // of an unusually large one is given back.
+  if (message_.data.capacity() > kKeptMessageBytes) message_.data = std::string();
+}
+
+// {"type": "audio_ack", "seq": N, "dropped_samples": M}, written without a
+// JSON document: one allocation, the string the socket queues.
+void VoiceSocket::acknowledge(std::int64_t seq) {
+  const std::string number = std::to_string(seq);
+  const std::string dropped = std::to_string(live_->dropped_samples());
+  std::string ack;
+  ack.reserve(64);
+  ack.append(R"({"type":"audio_ack","seq":)")
+      .append(number)
+      .append(R"(,"dropped_samples":)")
+      .append(dropped)
+      .append("}");
+  socket_->send_text(std::move(ack));
 }
 
 void VoiceSocket::binary(std::string_view bytes) {

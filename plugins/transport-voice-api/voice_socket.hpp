@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "client_message.hpp"
 #include "host_views.hpp"
 #include "switchboard/server/auth.hpp"
 #include "switchboard/server/live_session.hpp"
@@ -45,6 +46,7 @@ class VoiceSocket : public std::enable_shared_from_this<VoiceSocket> {
   void binary(std::string_view bytes);
   void closed();
   bool audio(std::string_view bytes);
+  void acknowledge(std::int64_t seq);
   void error(const std::string &message, const char *code = nullptr);
   bool within_rate();
 
@@ -61,6 +63,8 @@ class VoiceSocket : public std::enable_shared_from_this<VoiceSocket> {
   std::function<void()> released_;
   std::shared_ptr<switchboard::server::Socket> socket_;
   std::unique_ptr<switchboard::server::LiveSession> live_;
+  // The last text frame, decoded (socket thread only): kept for its memory.
+  ClientMessage message_;
   // Token bucket for client messages (socket thread only).
   double tokens_;
   std::chrono::steady_clock::time_point refilled_;

@@ -25,6 +25,22 @@ TEST(Base64Wav, Base64AcceptsWhatBrowsersSendAndRefusesTheRest) {
   EXPECT_FALSE(base64_decode("aGVs=bG8")) << "data after padding";
   EXPECT_FALSE(base64_decode("a")) << "a lone sextet is no byte";
   EXPECT_EQ(base64_decode(""), "");
+  EXPECT_EQ(base64_decode("aGVsbG8gd29y\r\nbGQ="), "hello world") << "a line break in the middle of a group";
+  EXPECT_EQ(base64_decode("aGVs bG8g d29y bGQ="), "hello world") << "spaces between groups";
+  EXPECT_FALSE(base64_decode("aGVsbG8gd29ybGQ=aGVs")) << "groups after padding";
+  EXPECT_FALSE(base64_decode("aGVsbG8gd29ybGQ===")) << "three padding characters";
+}
+
+TEST(Base64Wav, DecodingIntoABufferKeepsItsMemory) {
+  const std::string text = base64_encode(std::string(640, 'x'));
+  std::string out;
+  ASSERT_TRUE(base64_decode_into(text, out));
+  EXPECT_EQ(out, std::string(640, 'x'));
+  const char *const memory = out.data();
+  ASSERT_TRUE(base64_decode_into(base64_encode(std::string(639, 'y')), out));
+  EXPECT_EQ(out, std::string(639, 'y'));
+  EXPECT_EQ(out.data(), memory) << "a frame no larger than the last is decoded where the last was";
+  EXPECT_FALSE(base64_decode_into("not*base64", out));
 }
 
 TEST(Base64Wav, WavChunksCarryTheirRateAndSamples) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "audio/wav.hpp"
 #include "support/testdata.hpp"
 
@@ -28,6 +30,24 @@ TEST(AudioInput, AcceptsEveryFormatAClientSends) {
   std::string error;
   ASSERT_TRUE(input.accept(speech_bytes("formats/hello-24k-s16le.pcm"), out, error, 24000));
   EXPECT_NEAR(static_cast<double>(out.size()), kHelloSamples, kHelloSamples * 0.01);
+}
+
+TEST(AudioInput, PcmInThePipelinesFormatIsAppendedAsItCameWhereTheCallerKeepsIt) {
+  AudioInput input({});
+  std::vector<std::int16_t> frame(320);
+  for (std::size_t i = 0; i < frame.size(); ++i) frame[i] = static_cast<std::int16_t>(i * 97 - 15000);
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t *>(frame.data()), 640);
+  std::vector<std::int16_t> out = {7};
+  out.reserve(1024);
+  const auto *memory = out.data();
+  std::string error;
+  ASSERT_TRUE(input.accept(bytes, out, error)) << error;
+  ASSERT_EQ(out.size(), 321U);
+  EXPECT_EQ(out.front(), 7) << "what was there stays";
+  EXPECT_TRUE(std::equal(frame.begin(), frame.end(), out.begin() + 1)) << "sample for sample";
+  EXPECT_EQ(out.data(), memory) << "into the caller's buffer";
+  EXPECT_FALSE(input.accept(bytes.first(639), out, error)) << "half a sample";
+  EXPECT_NE(error.find("whole frames of 2 bytes"), std::string::npos) << error;
 }
 
 TEST(AudioInput, MediaRecorderChunksContinueOneStreamAcrossMessages) {

@@ -47,31 +47,52 @@ inline std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-// nullopt when the text is not base64.
-inline std::optional<std::string> base64_decode(std::string_view text) {
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  std::size_t n = 0;
+// Decodes into `out`, whose capacity is kept (no allocation once it is big
+// enough); false when the text is not base64 (`out` is then unspecified).
+// Whole groups of four plain characters go four at a time; whitespace,
+// padding and the end take the careful path.
+inline bool base64_decode_into(std::string_view text, std::string &out) {
+  out.resize(text.size() / 4 * 3 + 3);
+  char *o = out.data();
+  const auto *v = detail::kBase64Values.data();
+  std::size_t i = 0;
+  for (; i + 4 <= text.size(); i += 4) {
+    const std::uint32_t a = v[static_cast<unsigned char>(text[i])], b = v[static_cast<unsigned char>(text[i + 1])],
+                        c = v[static_cast<unsigned char>(text[i + 2])], d = v[static_cast<unsigned char>(text[i + 3])];
+    if ((a | b | c | d) >= 64) break;
+    const std::uint32_t group = a << 18 | b << 12 | c << 6 | d;
+    *o++ = static_cast<char>(group >> 16);
+    *o++ = static_cast<char>((group >> 8) & 0xff);
+    *o++ = static_cast<char>(group & 0xff);
+  }
   std::uint32_t acc = 0;
   int bits = 0;
   int padding = 0;
-  for (const char c : text) {
-    const std::uint8_t v = detail::kBase64Values[static_cast<unsigned char>(c)];
-    if (v < 64) {
-      if (padding > 0) return std::nullopt;  // data after padding
-      acc = (acc << 6) | v;
+  for (; i < text.size(); ++i) {
+    const std::uint8_t value = v[static_cast<unsigned char>(text[i])];
+    if (value < 64) {
+      if (padding > 0) return false;  // data after padding
+      acc = (acc << 6) | value;
       bits += 6;
       if (bits >= 8) {
         bits -= 8;
-        out[n++] = static_cast<char>((acc >> bits) & 0xff);
+        *o++ = static_cast<char>((acc >> bits) & 0xff);
       }
-    } else if (v == 65) {
+    } else if (value == 65) {
       ++padding;
-    } else if (v == 255) {
-      return std::nullopt;
+    } else if (value == 255) {
+      return false;
     }
   }
-  if (padding > 2 || bits >= 6) return std::nullopt;  // a lone sextet is not a byte
-  out.resize(n);
+  if (padding > 2 || bits >= 6) return false;  // a lone sextet is not a byte
+  out.resize(static_cast<std::size_t>(o - out.data()));
+  return true;
+}
+
+// nullopt when the text is not base64.
+inline std::optional<std::string> base64_decode(std::string_view text) {
+  std::string out;
+  if (!base64_decode_into(text, out)) return std::nullopt;
   return out;
 }
 
