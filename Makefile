@@ -74,7 +74,7 @@ space := $(empty) $(empty)
 cmake_list = $(subst $(space),;,$(strip $(1)))
 ASAN_TESTS = unit_config_tests unit_plugin_tests unit_plugin_test_tests unit_app_tests unit_audio_tests unit_admin_tests unit_core_tests \
 	unit_store_tests unit_documents_tests unit_conversation_tests unit_resilience_tests plugin_tests \
-	pocketsphinx_domain_model_tests sdk_support_tests sdk_server_tests provider_plugin_tests youworker_parts_tests \
+	pocketsphinx_domain_model_tests sdk_support_tests sdk_server_tests provider_plugin_tests youworker_parts_tests voice_api_parts_tests \
 	integration_offline_voice_tests integration_cli_tests integration_provider_tests integration_all_apis_tests \
 	integration_failover_voice_tests conformance_voice_assistant_tests conformance_poppins_tests \
 	conformance_conversational_tests conformance_voxtral_tests conformance_youworker_tests \

@@ -39,12 +39,22 @@ Conversations::~Conversations() {
   std::lock_guard lock(mutex_);
   for (auto &[id, s] : live_) s->close();
   // The closes run on the sessions' strands and may still write to the
-  // store, which goes with this object: wait for them (with workers to run
-  // them; a manual executor runs them when its test polls).
+  // store, which goes with this object: wait for them, and for those of the
+  // sessions removed before (with workers to run them; a manual executor
+  // runs them when its test polls).
   if (context_->executor.thread_count() == 0) return;
-  for (auto &[id, s] : live_) {
-    if (!s->wait_closed(std::chrono::seconds(10))) spdlog::warn("session {} did not close in time", id);
+  for (auto &[id, s] : live_) closing_.push_back(s);
+  for (const auto &s : closing_) {
+    if (!s->wait_closed(std::chrono::seconds(10))) spdlog::warn("session {} did not close in time", s->id());
   }
+}
+
+void Conversations::retire(std::vector<std::shared_ptr<Session>> ended) {
+  for (const auto &s : ended) s->close();
+  std::lock_guard lock(mutex_);
+  std::erase_if(closing_,
+                [](const std::shared_ptr<Session> &s) { return s->wait_closed(std::chrono::milliseconds(0)); });
+  closing_.insert(closing_.end(), std::make_move_iterator(ended.begin()), std::make_move_iterator(ended.end()));
 }
 
 std::shared_ptr<Session> Conversations::session(const std::string &id_in, const std::string &owner, bool any_owner) {
@@ -112,8 +122,9 @@ bool Conversations::remove(const std::string &id) {
       live_.erase(it);
     }
   }
-  if (live) live->close();
-  return store_->remove(id) || live != nullptr;
+  const bool was_live = live != nullptr;
+  if (live) retire({std::move(live)});
+  return store_->remove(id) || was_live;
 }
 
 std::size_t Conversations::remove_all() {
@@ -122,7 +133,9 @@ std::size_t Conversations::remove_all() {
     std::lock_guard lock(mutex_);
     std::swap(live, live_);
   }
-  for (auto &[id, s] : live) s->close();
+  std::vector<std::shared_ptr<Session>> ended;
+  for (auto &[id, s] : live) ended.push_back(std::move(s));
+  retire(std::move(ended));
   return store_->remove_all();
 }
 
@@ -143,7 +156,7 @@ std::size_t Conversations::expire_idle(double now) {
       it = live_.erase(it);
     }
   }
-  for (auto &s : ended) s->close();
+  retire(std::move(ended));
   return store_->expire(now, idle);
 }
 

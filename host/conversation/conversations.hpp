@@ -61,6 +61,11 @@ class Conversations {
   mutable std::mutex mutex_;
   config::SessionSettings settings_;
   std::map<std::string, std::shared_ptr<Session>> live_;
+  // Sessions taken out and closed whose close may still be running on their
+  // strands (and writing to the store, which goes with this object): kept
+  // until it has run, so the destructor waits for them as for the live ones.
+  std::vector<std::shared_ptr<Session>> closing_;
+  void retire(std::vector<std::shared_ptr<Session>> ended);
 };
 
 // The store a config names; throws std::runtime_error when it cannot be opened.

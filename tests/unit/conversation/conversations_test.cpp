@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "support/conversation_harness.hpp"
+#include "support/done_signal.hpp"
 #include "support/scratch.hpp"
 
 namespace switchboard::conversation {
@@ -78,6 +82,33 @@ TEST(Conversations, DeleteEndsTheLiveSessionAndForgetsIt) {
   EXPECT_FALSE(h.conversations->get("gone"));
   EXPECT_FALSE(h.conversations->remove("gone"));
   EXPECT_TRUE(h.conversations->list().empty());
+}
+
+TEST(Conversations, SessionsRemovedBeforeTheEndHaveClosedWhenItEnds) {
+  ConversationHarness h(kChains);  // two workers
+  auto session = h.conversations->session("leaving");
+  // Both workers busy: the close that remove_all queues cannot run yet.
+  test::DoneSignal release, both_busy;
+  std::atomic<int> busy{0};
+  for (int i = 0; i < 2; ++i) {
+    h.executor.post([&] {
+      if (++busy == 2) both_busy.set();
+      EXPECT_TRUE(release.wait());
+    });
+  }
+  ASSERT_TRUE(both_busy.wait());
+  h.conversations->remove_all();
+  test::DoneSignal destroyed;
+  bool closed_when_destroyed = false;
+  std::thread destroyer([&] {
+    h.conversations.reset();  // its store goes with it: the close must have run
+    closed_when_destroyed = session->wait_closed(std::chrono::milliseconds(0));
+    destroyed.set();
+  });
+  EXPECT_FALSE(destroyed.wait(std::chrono::seconds(1))) << "the end waits for the close still queued";
+  release.set();
+  destroyer.join();
+  EXPECT_TRUE(closed_when_destroyed);
 }
 
 TEST(Conversations, ClearHistoryKeepsTheSession) {

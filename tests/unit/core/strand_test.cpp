@@ -107,6 +107,10 @@ TEST(Strand, IsNotIdleWhileATaskIsQueuedOrRunning) {
   go_on.set();
   ASSERT_TRUE(finished.wait());
   EXPECT_FALSE(ran);
+  // The strand's drain has returned once the one worker takes the next job.
+  test::DoneSignal worker_free;
+  executor.post([&] { worker_free.set(); });
+  ASSERT_TRUE(worker_free.wait());
   // Idle again: it runs here, on this thread, at once.
   std::thread::id where;
   EXPECT_TRUE(strand->run_if_idle([&] { where = std::this_thread::get_id(); }));
