@@ -106,14 +106,7 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
   bool send_text(std::string text) override { return enqueue(false, std::move(text)); }
   bool send_binary(std::string bytes) override { return enqueue(true, std::move(bytes)); }
 
-  void close(std::uint16_t code, std::string reason) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
-      if (self->closing_) return;
-      self->closing_ = true;
-      self->close_reason_ = ws::close_reason(static_cast<ws::close_code>(code), reason);
-      self->pump();
-    });
-  }
+  void close(std::uint16_t code, std::string reason) override { post_out({Out::Kind::close, std::move(reason), code}); }
 
   std::size_t queued_bytes() const override { return queued_.load(); }
 
@@ -128,6 +121,13 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
   }
 
  private:
+  // What a thread hands the socket: a message, or the close.
+  struct Out {
+    enum class Kind { text, binary, close } kind;
+    std::string data;  // the message, or the close's reason
+    std::uint16_t code = 0;
+  };
+
   bool enqueue(bool binary, std::string data) {
     const std::size_t size = data.size();
     if (refusing_.load()) return false;
@@ -138,15 +138,46 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
       if (!refusing_.exchange(true)) abort();
       return false;
     }
-    asio::post(ws_.get_executor(), [self = shared_from_this(), binary, data = std::move(data)]() mutable {
-      if (self->closing_) {
-        self->queued_.fetch_sub(data.size());
-        return;
-      }
-      self->queue_.emplace_back(binary, std::move(data));
-      self->pump();
-    });
+    post_out({binary ? Out::Kind::binary : Out::Kind::text, std::move(data)});
     return true;
+  }
+
+  // [any-thread] Into the outbox, in the order the calls were made (a
+  // message sent before a turn started leaves before that turn's messages,
+  // whatever threads sent them); one hand-over to the socket's thread
+  // takes everything that is there.
+  void post_out(Out out) {
+    bool schedule = false;
+    {
+      std::lock_guard lock(outbox_mutex_);
+      outbox_.push_back(std::move(out));
+      schedule = !outbox_scheduled_;
+      outbox_scheduled_ = true;
+    }
+    if (schedule) asio::post(ws_.get_executor(), [self = shared_from_this()] { self->take_outbox(); });
+  }
+
+  // [socket's thread]
+  void take_outbox() {
+    std::deque<Out> arrived;
+    {
+      std::lock_guard lock(outbox_mutex_);
+      arrived.swap(outbox_);
+      outbox_scheduled_ = false;
+    }
+    for (auto &out : arrived) {
+      if (closing_) {
+        if (out.kind != Out::Kind::close) queued_.fetch_sub(out.data.size());
+        continue;
+      }
+      if (out.kind == Out::Kind::close) {
+        closing_ = true;
+        close_reason_ = ws::close_reason(static_cast<ws::close_code>(out.code), out.data);
+      } else {
+        queue_.emplace_back(out.kind == Out::Kind::binary, std::move(out.data));
+      }
+    }
+    pump();
   }
 
   void pump() {
@@ -178,7 +209,10 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
   std::shared_ptr<void> owner_;  // declared first: goes last
   ws::stream<beast::tcp_stream> ws_;
   Limits limits_;
-  std::deque<std::pair<bool, std::string>> queue_;
+  std::deque<std::pair<bool, std::string>> queue_;  // the socket thread's
+  std::mutex outbox_mutex_;
+  std::deque<Out> outbox_;
+  bool outbox_scheduled_ = false;
   std::atomic<std::size_t> queued_{0};
   std::atomic<bool> refusing_{false};
   bool writing_ = false;

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "conformance/voice_client.hpp"
 #include "support/done_signal.hpp"
@@ -83,6 +84,40 @@ TEST(Server, ASlowReaderIsDisconnectedAndItsQueueStaysBounded) {
   EXPECT_GE(refused_at, 0) << "sending to a reader that never reads must stop somewhere";
   EXPECT_LE(most_queued, kQueue) << "the queue never grows past its bound";
   EXPECT_TRUE(closed.wait()) << "the slow reader is disconnected";
+  server.stop();
+}
+
+// A message sent on the socket's own thread, then one sent by another thread
+// that the first send started (a turn's worker, say): they leave in that
+// order, though the second is handed over while the first's handler runs.
+TEST(Server, MessagesLeaveInTheOrderTheyWereSentWhateverThreadSentThem) {
+  std::shared_ptr<Socket> socket;
+  Server::Hooks hooks;
+  hooks.upgrade = [&](const Request &, SocketHandlers &h, std::function<void(std::shared_ptr<Socket>)> &on_open) {
+    h.on_text = [&](std::string_view) {
+      for (int i = 0; i < 20; ++i) {
+        socket->send_text(R"({"n":)" + std::to_string(2 * i) + "}");
+        test::DoneSignal sent;
+        std::thread worker([&, i] {
+          socket->send_text(R"({"n":)" + std::to_string(2 * i + 1) + "}");
+          sent.set();
+        });
+        EXPECT_TRUE(sent.wait());  // the handler is still running
+        worker.join();
+      }
+    };
+    on_open = [&](std::shared_ptr<Socket> s) { socket = std::move(s); };
+    return Response{101, "", "", {}};
+  };
+  Server server(hooks, Limits{});
+  const int port = port_of(server.start("127.0.0.1:0"));
+  test::WsClient client(port, "/order");
+  client.send_json({{"type", "go"}});
+  for (int n = 0; n < 40; ++n) {
+    const auto m = client.next();
+    ASSERT_TRUE(m) << "message " << n;
+    EXPECT_EQ((*m)["n"], n);
+  }
   server.stop();
 }
 
