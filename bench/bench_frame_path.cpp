@@ -22,8 +22,8 @@
 #include <spdlog/spdlog.h>
 
 #include "allocation_counter.hpp"
-#include "in_process_host.hpp"
 #include "client_message.hpp"
+#include "in_process_host.hpp"
 #include "support/testdata.hpp"
 #include "switchboard/sdk/base64.hpp"
 #include "switchboard/sdk/wav.hpp"

@@ -357,8 +357,8 @@ int main(int argc, char **argv) {
       print(l);
       if (l.real_time()) best = std::max(best, n);
     }
-    std::printf("most concurrent real-time voice sessions (p99 ingest < 20 ms, 0 dropped, p99 client lag < 20 ms): %d\n",
-                best);
+    std::printf(
+        "most concurrent real-time voice sessions (p99 ingest < 20 ms, 0 dropped, p99 client lag < 20 ms): %d\n", best);
   }
   return 0;
 }
