@@ -7,7 +7,8 @@
 //   I/O thread does (decode, then Session::push_audio), the round waiting
 //   until every session's strand has analysed its frame. Counters:
 //   cpu_us_per_frame is the whole process's CPU time (every thread) per
-//   frame; allocs_per_frame counts heap allocations on every thread.
+//   frame; allocs_per_frame counts heap allocations and locks_per_frame
+//   mutex locks, on every thread.
 //   speech:1 sends two utterances and the pause between them, over and over
 //   (the recognizer's calls and the turns they start are counted in; the
 //   rounds go faster than real time, so those weigh more per frame than in
@@ -24,6 +25,7 @@
 #include "allocation_counter.hpp"
 #include "client_message.hpp"
 #include "in_process_host.hpp"
+#include "lock_counter.hpp"
 #include "support/testdata.hpp"
 #include "switchboard/sdk/base64.hpp"
 #include "switchboard/sdk/wav.hpp"
@@ -129,6 +131,7 @@ void BM_FramePath(benchmark::State &state) {
   };
   for (std::size_t warm = 0; warm < 50; ++warm) round();  // each session's audio path is made
   const auto allocations = sb::bench::allocations();
+  const auto locks = sb::bench::mutex_locks();
   const double cpu_before = process_cpu_seconds();
   std::uint64_t frames = 0;
   for (auto _ : state) {
@@ -139,6 +142,8 @@ void BM_FramePath(benchmark::State &state) {
   state.counters["cpu_us_per_frame"] = cpu * 1e6 / static_cast<double>(frames);
   state.counters["allocs_per_frame"] =
       static_cast<double>(sb::bench::allocations() - allocations) / static_cast<double>(frames);
+  state.counters["locks_per_frame"] =
+      static_cast<double>(sb::bench::mutex_locks() - locks) / static_cast<double>(frames);
   std::uint64_t dropped = 0;
   for (const auto &s : sessions) dropped += s->dropped_samples();
   state.counters["dropped_samples"] = static_cast<double>(dropped);

@@ -93,12 +93,15 @@ std::string read_pcm(const std::string &name) {
   return switchboard::sdk::pcm_bytes(samples.data(), samples.size()) + std::string(16000 * 2 * 3 / 2, '\0');
 }
 
+constexpr std::chrono::seconds kAfterClientsLeft{3};
+
 struct Level {
   int sessions;
   loadgen::VoiceResult r;
   double cpu_percent;
   double rss_mib;
   double peak_mib;
+  double after_mib;              // RSS kAfterClientsLeft after the last client closed
   double generator_cpu_percent;  // this process's own CPU over the level, in % of one core
   // Every session connected, nothing dropped, frames taken in within 20 ms
   // (p99), and sent on time: a generator more than 20 ms late (p99) no
@@ -142,12 +145,16 @@ Level voice_level(const Run &run, int sessions, int seconds, const std::string &
   const double cpu_before = pid > 0 ? loadgen::cpu_seconds(pid) : 0;
   const double own_before = loadgen::cpu_seconds(getpid());
   const auto start = std::chrono::steady_clock::now();
-  Level level{sessions, loadgen::run_voice(o), -1, -1, -1, -1};
+  Level level{sessions, loadgen::run_voice(o), -1, -1, -1, -1, -1};
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   level.generator_cpu_percent = 100 * (loadgen::cpu_seconds(getpid()) - own_before) / wall;
   if (pid > 0) {
     level.cpu_percent = 100 * (loadgen::cpu_seconds(pid) - cpu_before) / wall;
     std::tie(level.rss_mib, level.peak_mib) = loadgen::rss_mib(pid);
+    // What the server gives back once its clients are gone (its sessions
+    // live on, for a reconnect, until their idle timeout).
+    std::this_thread::sleep_for(kAfterClientsLeft);
+    level.after_mib = loadgen::rss_mib(pid).first;
   }
   return level;
 }
@@ -161,10 +168,10 @@ void print(const Level &l) {
     std::snprintf(ingest, sizeof ingest, "ingest p50 %6.2f p99 %7.2f max %8.2f ms", percentile(l.r.ingest_ms, 0.5),
                   percentile(l.r.ingest_ms, 0.99), percentile(l.r.ingest_ms, 1.0));
   }
-  char server[96] = "server cpu n/a (no --pid)";
+  char server[128] = "server cpu n/a (no --pid)";
   if (l.cpu_percent >= 0) {
-    std::snprintf(server, sizeof server, "server cpu %5.1f%%  rss %6.1f MiB (peak %6.1f)", l.cpu_percent, l.rss_mib,
-                  l.peak_mib);
+    std::snprintf(server, sizeof server, "server cpu %5.1f%%  rss %6.1f MiB (peak %6.1f, %lld s after %6.1f)",
+                  l.cpu_percent, l.rss_mib, l.peak_mib, static_cast<long long>(kAfterClientsLeft.count()), l.after_mib);
   }
   std::printf(
       "sessions %5d (connected %5d)  frames %8ld  %s  dropped %ld  client lag p99 %6.2f ms  turns %5zu  "

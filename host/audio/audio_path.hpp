@@ -58,6 +58,8 @@ class AudioPath {
   void set_speaking(bool speaking) noexcept { speaking_.store(speaking, std::memory_order_release); }
 
   std::uint64_t overruns() const noexcept { return ring_.overruns(); }
+  // The heap it holds, about (its ring and itself; not WebRTC's state).
+  std::size_t memory_bytes() const noexcept { return sizeof(*this) + ring_.capacity() * sizeof(std::int16_t); }
   std::int64_t position_ms() const noexcept { return turns_.now_ms(); }
 
  private:

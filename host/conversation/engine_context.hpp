@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/executor.hpp"
+#include "core/heap_trimmer.hpp"
 #include "documents/document_store.hpp"
 #include "plugin/instance.hpp"
 #include "resilience/chains.hpp"
@@ -42,6 +43,8 @@ struct EngineContext : EngineServices {
   EngineContext(EngineServices services, store::SessionStore &s) : EngineServices(std::move(services)), store(s) {}
 
   store::SessionStore &store;
+  // Sessions report the audio paths they let go; a burst is given back.
+  core::HeapTrimmer heap{clock, executor};
 
   std::shared_ptr<const EngineSettings> settings() const {
     std::lock_guard lock(settings_mutex);

@@ -62,12 +62,33 @@ void Session::attach(std::shared_ptr<SessionObserver> observer) {
 }
 
 void Session::detach(const SessionObserver *observer) {
-  strand_->post([self = shared_from_this(), observer] {
+  std::uint64_t pushes_seen = 0;
+  {
+    std::lock_guard lock(network_);
+    pushes_seen = pushes_;
+  }
+  strand_->post([self = shared_from_this(), observer, pushes_seen] {
     if (self->observer_.get() != observer) return;
     self->observer_.reset();
     self->taking_audio_ = false;
     if (self->state() == State::listening) self->set_state(State::idle);
+    self->drop_audio_path(pushes_seen);
   });
+}
+
+// Every frame the client sent before it left has been analysed by now (its
+// pumps were queued before this task); what is left in the ring is less
+// than a frame, the tail of a stream that is over.
+void Session::drop_audio_path(std::uint64_t pushes_seen) {
+  if (open_utterance_ != 0) return;
+  std::lock_guard lock(network_);
+  if (pushes_ != pushes_seen || !path_owner_) return;  // another client is sending already
+  path_.store(nullptr, std::memory_order_release);
+  dropped_before_ += path_owner_->overruns();
+  const std::size_t bytes = path_owner_->memory_bytes() + decoded_.capacity() * sizeof(std::int16_t);
+  path_owner_.reset();
+  decoded_ = {};
+  context_->heap.freed(bytes);
 }
 
 bool Session::push_audio(std::span<const std::uint8_t> bytes, std::string &error, int declared_rate,
@@ -75,11 +96,13 @@ bool Session::push_audio(std::span<const std::uint8_t> bytes, std::string &error
   {
     std::lock_guard lock(network_);
     touch();
+    ++pushes_;
     decoded_.clear();
     if (!input_.accept(bytes, decoded_, error, declared_rate, declared_channels)) return false;
     if (!path_owner_) {
       audio::AudioPathListener &listener = *this;
       path_owner_ = std::make_unique<audio::AudioPath>(audio::path_settings(context_->settings()->audio), listener);
+      path_owner_->set_speaking(state() == State::speaking);
       path_.store(path_owner_.get(), std::memory_order_release);
     }
     path_owner_->push(decoded_);
@@ -88,6 +111,11 @@ bool Session::push_audio(std::span<const std::uint8_t> bytes, std::string &error
   // on the network thread that brought it, instead of waking a worker.
   if (!strand_->run_if_idle([this] { pump(); })) schedule_pump();
   return true;
+}
+
+std::uint64_t Session::dropped_samples() {
+  std::lock_guard lock(network_);
+  return dropped_before_ + (path_owner_ ? path_owner_->overruns() : 0);
 }
 
 void Session::end_audio() {
@@ -106,7 +134,7 @@ void Session::end_audio() {
   path_owner_->push(decoded_);
   strand_->post([self = shared_from_this()] {
     if (self->closed_) return;
-    self->path_.load(std::memory_order_acquire)->finish();
+    if (auto *path = self->path_.load(std::memory_order_acquire)) path->finish();
     self->taking_audio_ = self->observer_ != nullptr;
     if (!self->turn_ && self->state() == State::listening) self->set_state(self->resting_state());
     self->audio_ending_ = true;
@@ -140,8 +168,9 @@ void Session::pump() {
     taking_audio_ = true;
     if (state() == State::idle) set_state(State::listening);
   }
-  const std::size_t frames = path_.load(std::memory_order_acquire)->pump();
-  frames_heard_.fetch_add(frames, std::memory_order_release);
+  auto *path = path_.load(std::memory_order_acquire);
+  if (path == nullptr) return;  // let go since this pump was queued
+  frames_heard_.fetch_add(path->pump(), std::memory_order_release);
 }
 
 void Session::on_vad(bool is_speech, bool speech_ended) {

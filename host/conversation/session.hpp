@@ -50,7 +50,10 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
 
   // The observer gets every event from now on (and the current state first);
   // a later attach replaces it, and the one replaced hears on_replaced().
-  // Detach with the same observer.
+  // Detach with the same observer. When the last one leaves between
+  // utterances, the audio path (its ring, voice detection state and
+  // pre-roll) goes with it; the next audio makes a new one. Mid-utterance it
+  // stays, for a client that reconnects and goes on speaking.
   void attach(std::shared_ptr<SessionObserver> observer);
   void detach(const SessionObserver *observer);
 
@@ -79,7 +82,9 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   bool wait_closed(std::chrono::milliseconds limit);
 
   // [network side] Audio the session could not keep up with.
-  std::uint64_t dropped_samples() const noexcept { return path_owner_ ? path_owner_->overruns() : 0; }
+  std::uint64_t dropped_samples();
+  // [any thread] Whether it holds an audio path now.
+  bool holds_audio_path() const noexcept { return path_.load(std::memory_order_acquire) != nullptr; }
   // [any thread] The 20 ms frames its audio path has analysed so far.
   std::uint64_t frames_heard() const noexcept { return frames_heard_.load(std::memory_order_acquire); }
 
@@ -145,6 +150,9 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   void emit(EventBody body);
   // AudioDone, once the audio a client ended has no utterance left open.
   void settle_audio();
+  // No client is left: lets the audio path go unless an utterance is open
+  // or audio came after the detach (pushes_ moved on from `pushes_seen`).
+  void drop_audio_path(std::uint64_t pushes_seen);
   void touch();
   std::weak_ptr<LinkTarget> weak_target() { return std::weak_ptr<LinkTarget>(shared_from_this()); }
   State resting_state() const;
@@ -153,7 +161,9 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   const std::string owner_;
   // Two network sides may briefly overlap (a client reconnecting on
   // another I/O thread before its old socket closed): one message at a
-  // time. Per message, never per frame.
+  // time. The audio path is made and let go under it too. Taken once per
+  // audio message, uncontended but for those overlaps; never on the strand's
+  // per-frame work.
   std::mutex network_;
   std::shared_ptr<EngineContext> context_;
   std::shared_ptr<core::Strand> strand_;
@@ -168,7 +178,9 @@ class Session : public std::enable_shared_from_this<Session>, public LinkTarget,
   // Network side.
   audio::AudioInput input_;
   std::vector<std::int16_t> decoded_;
-  std::unique_ptr<audio::AudioPath> path_owner_;   // made on the first audio, then kept
+  std::unique_ptr<audio::AudioPath> path_owner_;   // made on the first audio, dropped when nobody is left
+  std::uint64_t pushes_ = 0;                       // audio messages taken, under network_
+  std::uint64_t dropped_before_ = 0;               // by audio paths let go, under network_
   std::atomic<audio::AudioPath *> path_{nullptr};  // published to the strand
   std::atomic<bool> pump_pending_{false};
   std::atomic<std::uint64_t> frames_heard_{0};

@@ -72,10 +72,13 @@ TEST(Strand, RunsHereWhenIdleAndNeverAlongsideItsOwnTasks) {
     running.fetch_sub(1);
     if (done.fetch_add(1) + 1 == kThreads * kPerThread) all_done.set();
   };
+  // Idle at first: the first call runs here. After that, whether a call finds
+  // the strand idle depends on timing; either way nothing may overlap.
+  ASSERT_TRUE(strand->run_if_idle([&] { task(true); }));
   std::vector<std::thread> callers;
   for (int t = 0; t < kThreads; ++t) {
     callers.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) {
+      for (int i = t == 0 ? 1 : 0; i < kPerThread; ++i) {
         // Half the callers try to run here, as the network side does.
         if (t % 2 == 0 && strand->run_if_idle([&] { task(true); })) continue;
         strand->post([&] { task(false); });
@@ -86,7 +89,6 @@ TEST(Strand, RunsHereWhenIdleAndNeverAlongsideItsOwnTasks) {
   ASSERT_TRUE(all_done.wait());
   EXPECT_EQ(overlaps, 0);
   EXPECT_EQ(here + posted, kThreads * kPerThread);
-  EXPECT_GT(here, 0);
   executor.stop();
 }
 
