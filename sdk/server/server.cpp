@@ -456,7 +456,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
           upgraded = std::make_shared<WsSocket>(self, std::move(stream), self->limits);
           auto &w = upgraded->stream();
           w.read_message_max(self->limits.max_message_bytes);
-          w.set_option(ws::stream_base::timeout{self->limits.handshake_timeout, self->limits.idle_timeout, true});
+          // Beast times the handshakes; silence is watched by the socket.
+          w.set_option(ws::stream_base::timeout{self->limits.handshake_timeout, ws::stream_base::none(), false});
           co_await w.async_accept(raw, use_awaitable);
           {
             std::lock_guard lock(self->mutex);
@@ -471,9 +472,11 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
           // taken before the one above existed.
           if (self->stopping) upgraded->close(kServiceRestart, kServiceRestartReason);
           if (on_open) on_open(upgraded);
+          upgraded->watch_idle();
           beast::flat_buffer message;
           for (;;) {
             co_await w.async_read(message, use_awaitable);
+            upgraded->heard();
             const auto data = message.data();
             const std::string_view bytes(static_cast<const char *>(data.data()), data.size());
             if (w.got_text()) {
@@ -505,6 +508,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       // The client went away, broke the protocol or timed out.
     }
     if (upgraded) {
+      upgraded->stop_watching();
       if (handlers.on_close) handlers.on_close();
       handlers = {};
       // A lingering close: stop sending, read what the client still sends

@@ -1,6 +1,8 @@
 // The server library's WebSocket (internal): what any thread sends goes
 // through an outbox in the order of the calls and is written, one message
-// at a time, on the connection's I/O thread, within a bounded queue.
+// at a time, on the connection's I/O thread, within a bounded queue. A
+// connection with nothing to say either way is pinged after half the idle
+// timeout and ended when half another passes without a message or a pong.
 #pragma once
 
 #include <utility>  // before Asio 1.18's awaitable.hpp, which forgets it
@@ -29,7 +31,7 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
   // `owner` keeps the server's I/O context alive as long as the socket: a
   // transport may hold a socket past the server's stop.
   WsSocket(std::shared_ptr<void> owner, beast::tcp_stream stream, const Limits &limits)
-      : owner_(std::move(owner)), ws_(std::move(stream)), limits_(limits) {}
+      : owner_(std::move(owner)), ws_(std::move(stream)), limits_(limits), idle_timer_(ws_.get_executor()) {}
 
   bool send_text(std::string text) override { return enqueue(false, std::move(text)); }
   bool send_binary(std::string bytes) override { return enqueue(true, std::move(bytes)); }
@@ -40,6 +42,22 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
 
   ws::stream<beast::tcp_stream> &stream() { return ws_; }
 
+  // [socket's thread] Starts watching for silence, once the socket is open.
+  // Beast's own idle timeout re-arms a timer on every read, a frame's worth
+  // of work on a voice socket; this one is armed once per half timeout and
+  // a read only sets a flag (heard()).
+  void watch_idle() {
+    if (limits_.idle_timeout.count() <= 0) return;
+    ws_.control_callback([this](ws::frame_type kind, beast::string_view) {
+      if (kind == ws::frame_type::pong) heard_ = true;
+    });
+    arm_idle_timer();
+  }
+  // [socket's thread] A message came.
+  void heard() noexcept { heard_ = true; }
+  // [socket's thread] The reader is done.
+  void stop_watching() { idle_timer_.cancel(); }
+
   // Ends the connection at once (the server is stopping).
   void abort() {
     asio::post(ws_.get_executor(), [self = shared_from_this()] {
@@ -49,9 +67,10 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
   }
 
  private:
-  // What a thread hands the socket: a message, or the close.
+  // What a thread hands the socket: a message, or the close (and, on the
+  // socket's thread, a ping).
   struct Out {
-    enum class Kind { text, binary, close } kind;
+    enum class Kind { text, binary, close, ping } kind;
     std::string data;  // the message, or the close's reason
     std::uint16_t code = 0;
   };
@@ -102,10 +121,36 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
         closing_ = true;
         close_reason_ = ws::close_reason(static_cast<ws::close_code>(out.code), out.data);
       } else {
-        queue_.emplace_back(out.kind == Out::Kind::binary, std::move(out.data));
+        queue_.push_back(std::move(out));
       }
     }
     pump();
+  }
+
+  void arm_idle_timer() {
+    idle_timer_.expires_after(limits_.idle_timeout / 2);
+    idle_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (auto self = weak.lock(); self && !ec) self->on_quiet_half();
+    });
+  }
+
+  // Half an idle timeout has passed since the last look.
+  void on_quiet_half() {
+    if (closing_) return;  // the close handshake has its own timeout
+    if (heard_) {
+      heard_ = false;
+      pinged_ = false;
+    } else if (!pinged_) {
+      pinged_ = true;
+      queue_.push_back({Out::Kind::ping, {}});
+      pump();
+    } else {
+      // Neither a message nor the pong in a whole idle timeout: gone.
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+      return;
+    }
+    arm_idle_timer();
   }
 
   void pump() {
@@ -117,11 +162,15 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
   static boost::asio::awaitable<void> write_all(std::shared_ptr<WsSocket> self) {
     try {
       while (!self->queue_.empty()) {
-        auto [binary, data] = std::move(self->queue_.front());
+        Out out = std::move(self->queue_.front());
         self->queue_.pop_front();
-        self->ws_.binary(binary);
-        co_await self->ws_.async_write(asio::buffer(data), asio::use_awaitable);
-        self->queued_.fetch_sub(data.size());
+        if (out.kind == Out::Kind::ping) {
+          co_await self->ws_.async_ping({}, asio::use_awaitable);
+          continue;
+        }
+        self->ws_.binary(out.kind == Out::Kind::binary);
+        co_await self->ws_.async_write(asio::buffer(out.data), asio::use_awaitable);
+        self->queued_.fetch_sub(out.data.size());
       }
       if (self->closing_ && !self->close_sent_) {
         self->close_sent_ = true;
@@ -137,7 +186,7 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
   std::shared_ptr<void> owner_;  // declared first: goes last
   ws::stream<beast::tcp_stream> ws_;
   Limits limits_;
-  std::deque<std::pair<bool, std::string>> queue_;  // the socket thread's
+  std::deque<Out> queue_;  // the socket thread's
   std::mutex outbox_mutex_;
   std::deque<Out> outbox_;
   bool outbox_scheduled_ = false;
@@ -147,6 +196,9 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
   bool closing_ = false;
   bool close_sent_ = false;
   ws::close_reason close_reason_;
+  asio::steady_timer idle_timer_;
+  bool heard_ = true;    // a message or a pong since the last look
+  bool pinged_ = false;  // a ping went out and nothing came since
 };
 
 }  // namespace switchboard::server
