@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -106,13 +107,12 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
 
   // [socket's thread]
   void take_outbox() {
-    std::deque<Out> arrived;
     {
       std::lock_guard lock(outbox_mutex_);
-      arrived.swap(outbox_);
+      arrived_.swap(outbox_);  // both keep their capacity: no allocation per hand-over
       outbox_scheduled_ = false;
     }
-    for (auto &out : arrived) {
+    for (auto &out : arrived_) {
       if (closing_) {
         if (out.kind != Out::Kind::close) queued_.fetch_sub(out.data.size());
         continue;
@@ -124,6 +124,7 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
         queue_.push_back(std::move(out));
       }
     }
+    arrived_.clear();
     pump();
   }
 
@@ -188,7 +189,8 @@ class WsSocket final : public Socket, public std::enable_shared_from_this<WsSock
   Limits limits_;
   std::deque<Out> queue_;  // the socket thread's
   std::mutex outbox_mutex_;
-  std::deque<Out> outbox_;
+  std::vector<Out> outbox_;
+  std::vector<Out> arrived_;  // the socket thread's: the last hand-over
   bool outbox_scheduled_ = false;
   std::atomic<std::size_t> queued_{0};
   std::atomic<bool> refusing_{false};
