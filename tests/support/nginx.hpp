@@ -1,5 +1,6 @@
 // An nginx of a test's own: a site (what goes in nginx's http block) served
-// from a scratch folder, in the foreground, stopped with the test.
+// from a scratch folder, in the foreground, stopped with the test (its
+// folder removed then).
 #pragma once
 
 #include <csignal>
@@ -14,7 +15,7 @@ namespace switchboard::test {
 
 class NginxServer {
  public:
-  NginxServer(const std::filesystem::path &dir, const std::string &site) {
+  NginxServer(const std::filesystem::path &dir, const std::string &site) : dir_(dir) {
     std::filesystem::create_directories(dir / "logs");
     std::ofstream(dir / "site.conf") << site;
     const std::string d = dir.string();
@@ -27,9 +28,12 @@ class NginxServer {
         std::vector<std::string>{"-p", d, "-c", d + "/nginx.conf", "-e", "stderr", "-g", "daemon off;"});
     ready_ = !process_->wait_for("start worker process").empty();
   }
+  // Stops nginx, then removes its folder.
   ~NginxServer() {
     process_->signal(SIGTERM);
     process_->wait();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
   }
   NginxServer(const NginxServer &) = delete;
   NginxServer &operator=(const NginxServer &) = delete;
@@ -38,6 +42,7 @@ class NginxServer {
   Process &process() { return *process_; }
 
  private:
+  std::filesystem::path dir_;
   std::unique_ptr<Process> process_;
   bool ready_ = false;
 };

@@ -11,13 +11,14 @@
 
 namespace switchboard::test {
 
-// <tmp>/sb-<folder>/<name>-<pid><ext>, removed first if it was there.
+// <tmp>/sb-<folder>/<name>-<pid><ext>, removed first (file or folder, with
+// what it holds) if an earlier process with the same pid left it there.
 inline std::filesystem::path scratch_file(const std::string &folder, const std::string &name,
                                           const std::string &ext = "") {
   const auto dir = std::filesystem::temp_directory_path() / ("sb-" + folder);
   std::filesystem::create_directories(dir);
   const auto path = dir / (name + "-" + std::to_string(::getpid()) + ext);
-  std::filesystem::remove(path);
+  std::filesystem::remove_all(path);
   return path;
 }
 
