@@ -1,6 +1,7 @@
 // A WebSocket with nothing to say either way: pinged after half the idle
 // timeout, kept while it answers, ended when it stops answering.
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -46,6 +47,15 @@ struct EchoServer {
   int port = 0;
 };
 
+// The server's next text message, past the pings it sends meanwhile
+// (nullopt when the connection ended or nothing came).
+std::optional<test::WsFrame> next_text(test::RawWebSocket &client) {
+  for (;;) {
+    auto frame = client.next_message(5s);
+    if (!frame || frame->opcode == test::opcode::text) return frame;
+  }
+}
+
 TEST(WebSocketIdle, AClientThatAnswersPingsStaysThroughManyIdleTimeouts) {
   EchoServer echo;
   test::RawWebSocket client(echo.port, "/echo");
@@ -62,10 +72,7 @@ TEST(WebSocketIdle, AClientThatAnswersPingsStaysThroughManyIdleTimeouts) {
   EXPECT_GE(Clock::now() - start, 2 * kIdle) << "five pings, half an idle timeout apart at least";
   // Still open: a message comes back.
   ASSERT_TRUE(client.send({test::opcode::text, "still here"}));
-  std::optional<test::WsFrame> reply;
-  do {
-    reply = client.next_message(5s);
-  } while (reply && reply->opcode == test::opcode::ping);
+  const auto reply = next_text(client);
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->payload, "still here");
 }
@@ -96,11 +103,7 @@ TEST(WebSocketIdle, MessagesAloneKeepAConnectionThatNeverAnswersPings) {
   // are read and never answered.
   while (Clock::now() - start < 3 * kIdle) {
     ASSERT_TRUE(client.send({test::opcode::text, "m"})) << "ended after " << echoed << " messages";
-    for (;;) {
-      const auto frame = client.next(5s);
-      ASSERT_TRUE(frame) << "ended after " << echoed << " messages";
-      if (frame->opcode == test::opcode::text) break;
-    }
+    ASSERT_TRUE(next_text(client)) << "ended after " << echoed << " messages";
     ++echoed;
     std::this_thread::sleep_for(kIdle / 10);  // the client's pace, not a wait for the server
   }
