@@ -11,19 +11,35 @@
 // - BM_WakeAnotherThread: a thread blocked in epoll_wait woken through an
 //   eventfd and answering the same way: two wake-ups and two context
 //   switches per iteration, what an idle I/O thread pays when a frame comes.
+// - BM_RealTimeFloor/N: the least any server and generator can spend here
+//   on N real-time sessions. N loopback connections; one thread sends each
+//   a 900-byte frame every 20 ms (the sessions spread over the 20 ms, as
+//   loadgen spreads them), another takes them in through epoll, one read
+//   per ready socket, and does nothing else: no WebSocket, no JSON, no
+//   acknowledgement, no empty read. Counters: each thread's CPU per frame
+//   (the loopback's delivery is charged to the sender, which runs it), and
+//   `machine_pct`, the share of all the machine's cores N sessions take
+//   that way. (The machine's own /proc/stat is too coarse here to add the
+//   softirqs charged to no thread.)
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
+#include <ctime>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -140,6 +156,75 @@ void BM_WakeAnotherThread(benchmark::State &state) {
   for (int fd : {to_peer, to_us, peer_ep, our_ep}) ::close(fd);
 }
 BENCHMARK(BM_WakeAnotherThread)->UseRealTime();
+
+double thread_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+void BM_RealTimeFloor(benchmark::State &state) {
+  const auto sessions = static_cast<std::size_t>(state.range(0));
+  rlimit files{};
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = files.rlim_max;  // two sockets a session
+  ::setrlimit(RLIMIT_NOFILE, &files);
+  std::vector<std::unique_ptr<LoopbackPair>> pairs;
+  const int ep = ::epoll_create1(0);
+  for (std::size_t i = 0; i < sessions; ++i) {
+    pairs.push_back(std::make_unique<LoopbackPair>());
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = pairs.back()->server;
+    ::epoll_ctl(ep, EPOLL_CTL_ADD, pairs.back()->server, &ev);
+  }
+  std::atomic<bool> done{false};
+  double receiver_cpu = 0;
+  long received = 0;
+  std::thread receiver([&] {
+    const double start = thread_cpu_seconds();
+    epoll_event events[256];
+    char buffer[4096];
+    while (!done.load(std::memory_order_relaxed)) {
+      const int n = ::epoll_wait(ep, events, 256, 50);
+      for (int i = 0; i < n; ++i) received += ::recv(events[i].data.fd, buffer, sizeof buffer, 0) > 0;
+    }
+    receiver_cpu = thread_cpu_seconds() - start;
+  });
+  const std::string frame(kFrameBytes, 'A');
+  const double sender_before = thread_cpu_seconds();
+  const auto wall_before = std::chrono::steady_clock::now();
+  auto due = wall_before;
+  long sent = 0;
+  for (auto _ : state) {  // one iteration: 20 ms, every session sends one frame
+    for (std::size_t tick = 0; tick < 20; ++tick) {
+      due += std::chrono::milliseconds(1);
+      std::this_thread::sleep_until(due);
+      for (std::size_t i = tick; i < sessions; i += 20) {
+        sent += ::send(pairs[i]->client, frame.data(), frame.size(), 0) == static_cast<ssize_t>(frame.size());
+      }
+    }
+  }
+  const double sender_cpu = thread_cpu_seconds() - sender_before;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+  done = true;
+  receiver.join();
+  ::close(ep);
+  const double frames = static_cast<double>(sent);
+  state.counters["sender_us"] = 1e6 * sender_cpu / frames;
+  state.counters["receiver_us"] = 1e6 * receiver_cpu / frames;
+  state.counters["machine_pct"] =
+      100 * (sender_cpu + receiver_cpu) / (wall * std::max(1u, std::thread::hardware_concurrency()));
+  state.counters["received_pct"] = 100 * static_cast<double>(received) / frames;
+}
+BENCHMARK(BM_RealTimeFloor)
+    ->Arg(250)
+    ->Arg(500)
+    ->Arg(750)
+    ->Arg(1000)
+    ->Iterations(150)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

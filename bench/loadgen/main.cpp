@@ -46,6 +46,7 @@ constexpr const char *kUsage = R"(usage: loadgen [options]
   --binary               PCM in binary WebSocket frames (no acknowledgements: no ingest latency)
   --webm                 WebM/Opus in binary chunks, as a browser's MediaRecorder sends it
   --chunk-ms 200         with --webm: one chunk every this many ms (MediaRecorder's timeslice)
+  --threads 2            the generator's threads for voice sessions (default: the machine's cores)
   --help                 this, and nothing run
 Every level reports the machine's cores and whether client and server share them.
 )";
@@ -105,11 +106,19 @@ struct Level {
   double generator_cpu_percent;  // this process's own CPU over the level, in % of one core
   // Every session connected, nothing dropped, frames taken in within 20 ms
   // (p99), and sent on time: a generator more than 20 ms late (p99) no
-  // longer offers real-time load, whatever the server does with it (binary
-  // frames, which carry no number, are judged by that alone).
+  // longer offers real-time load, whatever the server does with it. Binary
+  // frames carry no number, so no ingest latency: for them the server's
+  // own latency is what it adds to a turn over its providers' delays, held
+  // to the same 20 ms (p99).
   bool real_time() const {
-    return r.sessions_connected == sessions && loadgen::percentile(r.ingest_ms, 0.99) < 20 && r.frames_dropped == 0 &&
+    const bool ingest_on_time = r.ingest_ms.empty() ? added_p99() < 20 : loadgen::percentile(r.ingest_ms, 0.99) < 20;
+    return r.sessions_connected == sessions && ingest_on_time && r.frames_dropped == 0 &&
            loadgen::percentile(r.lag_ms, 0.99) < 20;
+  }
+  double added_p99() const {
+    std::vector<double> added;
+    for (double t : r.turn_ms) added.push_back(t - kFixedMs);
+    return loadgen::percentile(added, 0.99);
   }
 };
 
@@ -121,6 +130,7 @@ struct Run {
   std::vector<std::string> chunks;
   int chunk_ms = 200;
   int ack_every = 5;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
 
 Level voice_level(const Run &run, int sessions, int seconds, const std::string &pcm) {
@@ -138,6 +148,7 @@ Level voice_level(const Run &run, int sessions, int seconds, const std::string &
   o.duration = std::chrono::seconds(seconds);
   o.pcm = pcm;
   o.ack_every = run.ack_every;
+  o.threads = run.threads;
   o.send = run.send;
   o.chunks = run.chunks;
   o.chunk_ms = run.chunk_ms;
@@ -268,6 +279,8 @@ int main(int argc, char **argv) {
         only = value;
       else if (flag == "--ack-every")
         run.ack_every = std::stoi(value);
+      else if (flag == "--threads")
+        run.threads = std::max(1, std::stoi(value));
       else if (flag == "--chunk-ms")
         run.chunk_ms = std::stoi(value);
       else if (flag == "--pid")
@@ -365,7 +378,9 @@ int main(int argc, char **argv) {
       if (l.real_time()) best = std::max(best, n);
     }
     std::printf(
-        "most concurrent real-time voice sessions (p99 ingest < 20 ms, 0 dropped, p99 client lag < 20 ms): %d\n", best);
+        "most concurrent real-time voice sessions (p99 ingest < 20 ms, or for unnumbered frames p99 turn latency "
+        "added < 20 ms; 0 dropped, p99 client lag < 20 ms): %d\n",
+        best);
   }
   return 0;
 }

@@ -36,9 +36,12 @@ struct Shared {
   VoiceResult result;
 };
 
+// A session lives on one thread's I/O context: its handlers are serial
+// without a strand.
 struct Session {
-  explicit Session(asio::io_context &io) : socket(asio::make_strand(io)) {}
+  explicit Session(asio::io_context &io) : socket(io.get_executor()) {}
   ws::stream<beast::tcp_stream> socket;
+  std::string outgoing;  // the JSON frame being sent, its capacity kept
   std::vector<Clock::time_point> sent;
   std::vector<double> ingest, lag, turn;
   long acked = 0;
@@ -84,7 +87,10 @@ awaitable<void> read_all(std::shared_ptr<Session> s) {
 awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io, int index, Clock::duration offset) {
   auto s = std::make_shared<Session>(io);
   auto executor = s->socket.get_executor();
-  s->sent.resize(static_cast<std::size_t>(shared->frames_per_session));
+  const auto frames = static_cast<std::size_t>(shared->frames_per_session);
+  s->sent.resize(frames);
+  s->lag.reserve(frames);
+  s->ingest.reserve(frames / static_cast<std::size_t>(shared->ack_every) + 1);
   try {
     asio::ip::tcp::resolver resolver(executor);
     const auto endpoints = co_await resolver.async_resolve(shared->host, std::to_string(shared->port), use_awaitable);
@@ -129,10 +135,10 @@ awaitable<void> run_session(std::shared_ptr<Shared> shared, asio::io_context &io
         co_await s->socket.async_write(asio::buffer(frame), use_awaitable);
         continue;
       }
-      const std::string message = k % shared->ack_every == 0 ? "{\"type\":\"audio\",\"seq\":" + std::to_string(k) +
-                                                                   ",\"data\":\"" + frame + "\"}"
-                                                             : "{\"type\":\"audio\",\"data\":\"" + frame + "\"}";
-      co_await s->socket.async_write(asio::buffer(message), use_awaitable);
+      s->outgoing.assign("{\"type\":\"audio\",");
+      if (k % shared->ack_every == 0) s->outgoing.append("\"seq\":").append(std::to_string(k)).append(",");
+      s->outgoing.append("\"data\":\"").append(frame).append("\"}");
+      co_await s->socket.async_write(asio::buffer(s->outgoing), use_awaitable);
     }
     if (shared->send != Send::chunks) {
       // The last acknowledgements (none come for binary frames), then goodbye.
@@ -178,15 +184,19 @@ VoiceResult run_voice(const VoiceOptions &options) {
   }
   shared->frames_per_session = static_cast<long>(options.duration.count() * 50);
   shared->ack_every = std::max(1, options.ack_every);
-  asio::io_context io;
+  // One I/O context per thread, sessions dealt out in turn: the threads
+  // share no scheduler and never wake each other.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (int i = 0; i < std::max(1, options.threads); ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
   std::mt19937 rng(42);
   std::uniform_int_distribution<int> spread(0, 999);  // sessions start spread over a second
   for (int i = 0; i < options.sessions; ++i) {
+    auto &io = *contexts[static_cast<std::size_t>(i) % contexts.size()];
     asio::co_spawn(io, run_session(shared, io, i, std::chrono::milliseconds(1000 + spread(rng))), asio::detached);
   }
   std::vector<std::thread> threads;
-  for (int i = 1; i < options.threads; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
+  for (std::size_t i = 1; i < contexts.size(); ++i) threads.emplace_back([&io = *contexts[i]] { io.run(); });
+  contexts.front()->run();
   for (auto &t : threads) t.join();
   return std::move(shared->result);
 }

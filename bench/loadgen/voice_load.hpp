@@ -26,7 +26,7 @@ struct VoiceOptions {
   // silence (nothing sent) for the rest of pcm's length; looped.
   std::vector<std::string> chunks;
   int chunk_ms = 200;
-  int threads = 1;
+  int threads = 1;    // each runs its own I/O context; sessions are dealt out in turn
   int ack_every = 5;  // number (and so have acknowledged) one frame in this many
 };
 

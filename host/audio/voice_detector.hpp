@@ -1,5 +1,5 @@
-// Is there speech in this 20 ms frame? WebRTC's voice detection (through the
-// public AudioProcessing API) and an energy gate must both say yes: the gate
+// Is there speech in this 20 ms frame? WebRTC's voice activity detector
+// (called directly: audio/webrtc_vad.hpp) and an energy gate must both say yes: the gate
 // keeps steady noise (fans, hiss) that WebRTC may take for voice out, with an
 // absolute floor and a margin over a tracked noise floor.
 #pragma once
@@ -10,10 +10,7 @@
 
 #include "audio/pcm.hpp"
 
-namespace webrtc {
-class AudioFrame;
-class AudioProcessing;
-}  // namespace webrtc
+struct WebRtcVadInst;
 
 namespace switchboard::audio {
 
@@ -27,7 +24,7 @@ struct FrameAnalysis {
 class VoiceDetector {
  public:
   struct Settings {
-    int likelihood = 2;           // WebRTC: 0 very low .. 3 high likelihood of speech
+    int likelihood = 2;           // WebRTC: 0 .. 3, higher takes more frames for voice
     double min_rms = 0.01;        // about -40 dBFS: quieter is never speech
     double floor_margin_db = 10;  // and it must stand this far over the noise floor
   };
@@ -37,16 +34,18 @@ class VoiceDetector {
   VoiceDetector(const VoiceDetector &) = delete;
   VoiceDetector &operator=(const VoiceDetector &) = delete;
 
-  // [audio-thread] One 20 ms frame at 16 kHz. Allocates nothing; WebRTC takes
-  // an internal, uncontended lock per call.
+  // [audio-thread] One 20 ms frame at 16 kHz. Allocates nothing, locks
+  // nothing.
   FrameAnalysis analyze(std::span<const std::int16_t, kFrameSamples> frame);
   // The tracked noise floor (rms, 0..1).
   double noise_floor() const noexcept { return noise_floor_; }
 
  private:
   Settings settings_;
-  std::unique_ptr<webrtc::AudioProcessing> apm_;
-  std::unique_ptr<webrtc::AudioFrame> chunk_;  // 10 ms, reused
+  struct FreeVad {
+    void operator()(WebRtcVadInst *vad) const noexcept;
+  };
+  std::unique_ptr<WebRtcVadInst, FreeVad> vad_;  // 736 bytes of state
   double noise_floor_;
 };
 
