@@ -111,14 +111,16 @@ struct Level {
   // own latency is what it adds to a turn over its providers' delays, held
   // to the same 20 ms (p99).
   bool real_time() const {
-    const bool ingest_on_time = r.ingest_ms.empty() ? added_p99() < 20 : loadgen::percentile(r.ingest_ms, 0.99) < 20;
+    const bool ingest_on_time =
+        r.ingest_ms.empty() ? loadgen::percentile(added_ms(), 0.99) < 20 : loadgen::percentile(r.ingest_ms, 0.99) < 20;
     return r.sessions_connected == sessions && ingest_on_time && r.frames_dropped == 0 &&
            loadgen::percentile(r.lag_ms, 0.99) < 20;
   }
-  double added_p99() const {
+  // What the server added to each turn over its providers' fixed delays.
+  std::vector<double> added_ms() const {
     std::vector<double> added;
     for (double t : r.turn_ms) added.push_back(t - kFixedMs);
-    return loadgen::percentile(added, 0.99);
+    return added;
   }
 };
 
@@ -172,8 +174,7 @@ Level voice_level(const Run &run, int sessions, int seconds, const std::string &
 
 void print(const Level &l) {
   using loadgen::percentile;
-  std::vector<double> added;
-  for (double t : l.r.turn_ms) added.push_back(t - kFixedMs);
+  const std::vector<double> added = l.added_ms();
   char ingest[96] = "ingest n/a (unnumbered frames)";
   if (!l.r.ingest_ms.empty()) {
     std::snprintf(ingest, sizeof ingest, "ingest p50 %6.2f p99 %7.2f max %8.2f ms", percentile(l.r.ingest_ms, 0.5),

@@ -38,7 +38,8 @@ std::vector<bool> through_audio_processing(int likelihood, const std::vector<std
   for (std::size_t at = 0; at + kFrameSamples <= samples.size(); at += kFrameSamples) {
     bool voiced = false;
     for (std::size_t half = 0; half < 2; ++half) {
-      std::memcpy(chunk.data_, samples.data() + at + half * kFrameSamples / 2, kFrameSamples);
+      std::memcpy(chunk.data_, samples.data() + at + half * kFrameSamples / 2,
+                  kFrameSamples / 2 * sizeof(std::int16_t));
       chunk.samples_per_channel_ = kFrameSamples / 2;
       chunk.sample_rate_hz_ = kPipelineRate;
       chunk.num_channels_ = 1;
